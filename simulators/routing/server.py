@@ -90,7 +90,7 @@ class RoutingDouble:
 				return self._error(400, "InvalidInput", "Coordinate is invalid")
 		if len(coords) > self.max_coordinates:
 			return self._error(
-				400 if self.flavour == "mapbox" else 400,
+				400,
 				"TooManyCoordinates" if self.flavour == "osrm" else "InvalidInput",
 				"Too many coordinates",
 			)

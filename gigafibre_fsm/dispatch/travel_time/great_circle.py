@@ -21,7 +21,7 @@ def great_circle_m(a: Point, b: Point) -> float:
 
 
 class GreatCircleTravel:
-	"""Great-circle distance × a road factor, driven at a constant speed.
+	"""Great-circle distance times a road factor, driven at a constant speed.
 
 	Roads are never straight: 1.3 is the usual detour factor for a street network, and
 	40 km/h an average urban/suburban speed including lights. Good enough to order a day's
