@@ -1,0 +1,19 @@
+# Copyright (c) 2026, Gigafibre and contributors
+# For license information, please see license.txt
+
+import frappe
+
+from gigafibre_fsm.setup.install import DEFAULT_TAGS
+from gigafibre_fsm.tests import IntegrationTestCase
+
+
+class TestDispatchTag(IntegrationTestCase):
+	def test_default_tags_exist_after_install(self):
+		for tag, _category in DEFAULT_TAGS:
+			self.assertTrue(frappe.db.exists("Dispatch Tag", tag))
+
+	def test_duplicate_tag_is_refused(self):
+		with self.assertRaises(frappe.DuplicateEntryError):
+			frappe.get_doc({"doctype": "Dispatch Tag", "tag_name": "Fibre Splicing"}).insert(
+				ignore_permissions=True
+			)

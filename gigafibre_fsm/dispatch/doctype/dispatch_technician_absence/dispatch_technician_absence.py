@@ -1,0 +1,22 @@
+# Copyright (c) 2026, Gigafibre and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+from frappe.utils import get_datetime, get_system_timezone
+
+from gigafibre_fsm.dispatch import work_schedule
+from gigafibre_fsm.services.core_errors import translated_errors
+
+
+class DispatchTechnicianAbsence(Document):
+	def validate(self):
+		# Datetime fields hold the site's wall time; the core wants aware instants.
+		zone = work_schedule.get_zone(get_system_timezone())
+		with translated_errors():
+			work_schedule.validate_absence(
+				work_schedule.Absence(
+					get_datetime(self.from_datetime).replace(tzinfo=zone),
+					get_datetime(self.to_datetime).replace(tzinfo=zone),
+					self.reason or "",
+				)
+			)

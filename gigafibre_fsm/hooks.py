@@ -1,0 +1,50 @@
+app_name = "gigafibre_fsm"
+app_title = "Gigafibre FSM"
+app_publisher = "Gigafibre"
+app_description = "Field service and ISP operations for a fibre internet provider"
+app_email = "dev@gigafibre.ca"
+app_license = "MIT"
+required_apps = ["erpnext"]
+
+# Installation
+# ------------
+after_install = "gigafibre_fsm.setup.install.after_install"
+
+# Fixtures: roles, and the custom fields this app adds to ERPNext doctypes
+# ------------------------------------------------------------------------
+fixtures = [
+	{
+		"dt": "Role",
+		"filters": [["name", "in", ["Dispatcher", "Field Technician", "NOC Operator", "Billing Agent"]]],
+	},
+	{"dt": "Custom Field", "filters": [["module", "in", ["Subscribers", "Dispatch", "Network", "Billing"]]]},
+]
+
+# Permissions beyond roles: technicians see their own jobs, customers their own records
+# --------------------------------------------------------------------------------------
+permission_query_conditions = {
+	"Dispatch Job": "gigafibre_fsm.dispatch.services.permissions.dispatch_job_query",
+	"Service Location": "gigafibre_fsm.subscribers.services.permissions.customer_records_query",
+	"Service Equipment": "gigafibre_fsm.subscribers.services.permissions.customer_records_query",
+	"Service Subscription": "gigafibre_fsm.subscribers.services.permissions.customer_records_query",
+}
+has_permission = {
+	"Dispatch Job": "gigafibre_fsm.dispatch.services.permissions.has_dispatch_job_permission",
+	"Service Location": "gigafibre_fsm.subscribers.services.permissions.has_customer_record_permission",
+	"Service Equipment": "gigafibre_fsm.subscribers.services.permissions.has_customer_record_permission",
+	"Service Subscription": "gigafibre_fsm.subscribers.services.permissions.has_customer_record_permission",
+}
+
+# Document events on ERPNext doctypes
+# -----------------------------------
+doc_events = {
+	"Sales Invoice": {
+		"validate": "gigafibre_fsm.billing.services.invoice_links.set_portal_link_and_qr_code",
+	},
+}
+
+# Dashboards: an Issue shows its dispatch jobs
+# --------------------------------------------
+override_doctype_dashboards = {
+	"Issue": "gigafibre_fsm.overrides.issue_dashboard.get_dashboard_data",
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Tier 2: install this checkout into a real Frappe/ERPNext bench and run the app's
+# integration tests on a site there. Usage: run_tier2.sh BENCH_DIR [SITE]
+#
+# The bench is built beforehand (README, "Tier 2"); this script only links the app into it,
+# installs or migrates it on the site, and runs `run-tests --app gigafibre_fsm`. It calls
+# Frappe's own CLI through the bench's Python, which is what `bench --site ...` does, so it
+# also works as root where the bench CLI refuses to.
+set -euo pipefail
+bench_dir=$(cd "$1" && pwd)
+site=${2:-test.localhost}
+app_dir=$(cd "$(dirname "$0")/../.." && pwd)
+frappe() { (cd "$bench_dir/sites" && "$bench_dir/env/bin/python" -m frappe.utils.bench_helper frappe "$@"); }
+
+echo "tier 2: $app_dir on $bench_dir, site $site"
+ln -sfn "$app_dir" "$bench_dir/apps/gigafibre_fsm"
+"$bench_dir/env/bin/python" -m pip install --quiet -e "$bench_dir/apps/gigafibre_fsm"
+grep -qx gigafibre_fsm "$bench_dir/sites/apps.txt" || printf '\ngigafibre_fsm\n' >> "$bench_dir/sites/apps.txt"
+sed -i '/^$/d' "$bench_dir/sites/apps.txt"
+
+# Redis must answer for the cache and the queue; the machine starts it, a bench may not.
+redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 ||
+	redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+
+frappe --site "$site" set-config allow_tests true
+if frappe --site "$site" list-apps 2>/dev/null | grep -q '^gigafibre_fsm'; then
+	frappe --site "$site" migrate --skip-search-index
+else
+	frappe --site "$site" install-app gigafibre_fsm
+fi
+frappe --site "$site" run-tests --app gigafibre_fsm
