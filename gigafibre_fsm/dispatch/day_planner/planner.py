@@ -350,7 +350,7 @@ class _Planner:
 			for _sync in range(40):
 				sims = {ti: self.simulate(techs[ti], r, release) for ti, r in routes.items()}
 				starts = {}
-				for ti, sim in sims.items():
+				for sim in sims.values():
 					for kind, ref, *_rest in sim["stops"]:
 						starts[(kind, ref)] = _rest[2]
 				moved = False
@@ -496,7 +496,7 @@ def plan_day(
 	if plannable and problem.techs:
 		data, items = planner.build(plannable)
 		started = time.perf_counter()
-		solution, _ = engine.solve(data, time_limit_s, seed)
+		solution, _spent = engine.solve(data, time_limit_s, seed)
 		spent = time.perf_counter() - started
 		served = set()
 		for route in solution.routes():

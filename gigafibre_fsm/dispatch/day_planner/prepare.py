@@ -16,7 +16,6 @@ from gigafibre_fsm.errors import InvalidInput, _
 
 from .model import (
 	PRIORITY_NAMES,
-	STATUS_EN_ROUTE,
 	STATUS_IN_PROGRESS,
 	STATUSES,
 	UNDER_WAY,
@@ -308,6 +307,5 @@ def prepare(
 			tech.under_way = job.index
 		out_jobs.append(job)
 
-	# En-route jobs start once the technician gets there; resolved by the planner (needs travel).
-	_ = now, STATUS_EN_ROUTE
+	# En-route jobs start once the technician gets there: the planner resolves that (it needs travel).
 	return Problem(origin=origin, techs=techs, jobs=out_jobs, horizon=secs(horizon_dt))
