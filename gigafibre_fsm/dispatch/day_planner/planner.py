@@ -30,6 +30,7 @@ from .prepare import Job, Problem, Tech, prepare
 BIG = 10**9  # an edge no technician may take: far above any prize
 PRIZE = {1: 30_000, 2: 100_000, 3: 400_000, 4: 1_600_000}  # seconds of driving worth a job
 LUNCH_PRIZE = 100_000_000
+LOAD_UNIT = 1000
 
 
 def _skills_text(skills: dict[str, int]) -> str:
@@ -158,7 +159,8 @@ class _Planner:
 		use_load = any(t.max_jobs is not None for t in techs)
 		clients = []
 		for (kind, ref), l in zip(items, loc_of, strict=True):
-			load = ([0] if kind == KIND_LUNCH else [1]) if use_load else []
+			# one job weighs LOAD_UNIT so that PyVRP's bounded load penalty outweighs any prize
+			load = ([0] if kind == KIND_LUNCH else [LOAD_UNIT]) if use_load else []
 			if kind == KIND_LUNCH:
 				e, late, d = techs[ref].lunch
 				clients.append(
@@ -230,7 +232,7 @@ class _Planner:
 			np.fill_diagonal(pdist, 0)
 			durs.append(pdur)
 			dists.append(pdist)
-			cap = [t.max_jobs if t.max_jobs is not None else len(items)] if use_load else []
+			cap = [LOAD_UNIT * (t.max_jobs if t.max_jobs is not None else len(items))] if use_load else []
 			vtypes.append(
 				VehicleType(
 					1,
@@ -344,6 +346,16 @@ class _Planner:
 
 	def finalise(self, routes: dict[int, list[tuple[str, int]]]) -> dict[int, dict]:
 		techs = self.p.techs
+		for ti, route in routes.items():
+			cap = techs[ti].max_jobs
+			leads = [r for k, r in route if k != KIND_LUNCH]
+			if cap is not None and len(leads) > cap:
+				# the least important first, then the latest in the day
+				extra = sorted(reversed(leads), key=lambda r: self.p.jobs[r].priority)[: len(leads) - cap]
+				for r in extra:
+					self.leave(self.p.jobs[r], "max_jobs")
+				for tj in routes:
+					routes[tj] = [(k, r) for k, r in routes[tj] if k == KIND_LUNCH or r not in extra]
 		self.ensure_lunch(routes)
 		for _round in range(len(self.p.jobs) + 5):
 			release: dict = {}
