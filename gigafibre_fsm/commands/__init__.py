@@ -1,0 +1,51 @@
+"""Bench commands: `bench --site SITE gigafibre ...`."""
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.group("gigafibre")
+def gigafibre():
+	"""Gigafibre FSM: dispatch and network operations."""
+
+
+@gigafibre.command("plan-day")
+@click.argument("date")
+@click.option("--apply", "apply_plan", is_flag=True, help="Write the plan (all of it or nothing).")
+@click.option("--time-limit", type=float, help="Seconds the solver may take.")
+@pass_context
+def plan_day(context, date, apply_plan=False, time_limit=None):
+	"""Plan DATE's jobs across the technicians; preview, or --apply."""
+	import frappe
+	from frappe import _
+
+	from gigafibre_fsm.dispatch.services import day_planning
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		plan = day_planning.preview(date, time_limit)
+		for route in plan["routes"]:
+			jobs = [s for s in route["stops"] if s["kind"] != "lunch"]
+			first = jobs[0]["arrival"][11:16] if jobs else "-"
+			click.echo(
+				_("{0}: {1} jobs, {2} min of driving, first arrival {3}").format(
+					route["technician_name"], len(jobs), route["travel_minutes"], first
+				)
+			)
+		for item in plan["unassigned"]:
+			click.echo(_("Unassigned {0}: {1}").format(item["job"], item["reason"]))
+		for warning in plan["warnings"]:
+			click.echo(warning)
+		if apply_plan:
+			result = day_planning.apply(plan["plan_id"])
+			frappe.db.commit()
+			click.echo(_("Plan applied: {0} jobs changed").format(result["jobs_changed"]))
+	except Exception:
+		frappe.db.rollback()
+		raise
+	finally:
+		frappe.destroy()
+
+
+commands = [gigafibre]

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, get_system_timezone, getdate
 
 from gigafibre_fsm.dispatch import job_rules, recurrence, work_schedule
+from gigafibre_fsm.dispatch.services.board import assignment_changed, publish_assignment_change
 from gigafibre_fsm.dispatch.services.permissions import is_only_field_technician
 from gigafibre_fsm.services.core_errors import translated_errors
 
@@ -31,6 +32,10 @@ class DispatchJob(Document):
 			)
 			self.validate_recurrence()
 		self.validate_location_belongs_to_customer()
+
+	def on_update(self):
+		if assignment_changed(self):
+			publish_assignment_change(self)
 
 	def validate_recurrence(self):
 		if not self.recurrence_rule:

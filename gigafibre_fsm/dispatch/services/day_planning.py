@@ -1,0 +1,285 @@
+"""Plan a day from the site's documents: load, call the day planner, preview, apply.
+
+The decisions are the core's (`dispatch.day_planner`); this module only turns Dispatch
+Technicians and Dispatch Jobs into planner input, and a plan back into assignments. A preview
+is kept in the cache with the version of every job it read, so that applying it later writes
+exactly what the dispatcher saw, or nothing if someone changed one of those jobs meanwhile.
+"""
+
+import uuid
+from datetime import date, datetime
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, getdate
+
+from gigafibre_fsm.dispatch import day_planner, work_schedule
+from gigafibre_fsm.dispatch.services.settings import dispatch_settings, travel_time_provider
+from gigafibre_fsm.errors import Conflict
+from gigafibre_fsm.errors import _ as mark
+from gigafibre_fsm.services.core_errors import translated_errors
+
+PLANNABLE = ("Open", "Assigned", "En Route", "In Progress")
+UNDER_WAY = {"En Route": day_planner.STATUS_EN_ROUTE, "In Progress": day_planner.STATUS_IN_PROGRESS}
+PRIORITY = {
+	"Low": day_planner.PRIORITY_LOW,
+	"Medium": day_planner.PRIORITY_NORMAL,
+	"High": day_planner.PRIORITY_HIGH,
+	"Urgent": day_planner.PRIORITY_URGENT,
+}
+PREVIEW_TTL_S = 3600
+
+
+def _children(doctype: str, parents: list[str], fields: list[str], **filters) -> dict[str, list]:
+	rows = frappe.get_all(doctype, filters={"parent": ("in", parents), **filters}, fields=["parent", *fields])
+	by_parent: dict[str, list] = {}
+	for row in rows:
+		by_parent.setdefault(row.parent, []).append(row)
+	return by_parent
+
+
+def load_technicians(day: date, tz: str) -> tuple[list[day_planner.PlanTechnician], list[str]]:
+	"""The active technicians working on `day`, with their shift that day, and warnings."""
+	settings = dispatch_settings()
+	zone = work_schedule.get_zone(tz)
+	techs = frappe.get_all(
+		"Dispatch Technician",
+		filters={"active": 1},
+		fields=["name", "technician_name", "home_latitude", "home_longitude", "time_zone"],
+		order_by="name",
+	)
+	names = [t.name for t in techs] or [""]
+	weekly = _children("Dispatch Weekly Shift", names, ["weekday", "start_time", "end_time"])
+	extra = _children("Dispatch Extra Shift", names, ["shift_date", "start_time", "end_time"], shift_date=day)
+	skills = _children("Dispatch Technician Skill", names, ["tag", "level"])
+	day_start, day_end = get_datetime(f"{day} 00:00:00"), get_datetime(f"{day} 23:59:59")
+	absences: dict[str, list] = {}
+	for row in frappe.get_all(
+		"Dispatch Technician Absence",
+		filters={
+			"technician": ("in", names),
+			"from_datetime": ("<=", day_end),
+			"to_datetime": (">=", day_start),
+		},
+		fields=["technician", "from_datetime", "to_datetime"],
+	):
+		absences.setdefault(row.technician, []).append(
+			work_schedule.Absence(
+				row.from_datetime.replace(tzinfo=zone), row.to_datetime.replace(tzinfo=zone)
+			)
+		)
+	lunch = day_planner.LunchBreak(
+		_minutes(settings.lunch_earliest), _minutes(settings.lunch_latest), settings.lunch_minutes or 30
+	)
+	planned, warnings = [], []
+	for tech in techs:
+		if not (tech.home_latitude or tech.home_longitude):
+			warnings.append(
+				_("{0} has no home base and was left out of the plan").format(tech.technician_name)
+			)
+			continue
+		free = work_schedule.free_intervals(
+			work_schedule.weekly_shifts_from_rows(
+				{"weekday": r.weekday, "start": r.start_time, "end": r.end_time}
+				for r in weekly.get(tech.name, [])
+			),
+			[
+				work_schedule.ExtraShift(
+					r.shift_date, work_schedule.parse_time(r.start_time), work_schedule.parse_time(r.end_time)
+				)
+				for r in extra.get(tech.name, [])
+			],
+			absences.get(tech.name, []),
+			[],
+			day,
+			day,
+			zone,
+		)
+		if not free:
+			continue
+		# A partial absence splits the day; the planner takes one shift, so the longest part.
+		start, end = max(free, key=lambda interval: interval[1].timestamp() - interval[0].timestamp())
+		planned.append(
+			day_planner.PlanTechnician(
+				name=tech.name,
+				home=(tech.home_latitude, tech.home_longitude),
+				shift_start=start,
+				shift_end=end,
+				skills={r.tag: r.level for r in skills.get(tech.name, [])},
+				lunch=lunch if end.timestamp() - start.timestamp() > 6 * 3600 else None,
+				timezone=tech.time_zone or tz,
+			)
+		)
+	return planned, warnings
+
+
+def load_jobs(day: date) -> tuple[list[day_planner.PlanJob], dict[str, str], dict[str, str]]:
+	"""The day's jobs that can still be planned, their versions, and those that cannot be placed."""
+	jobs = frappe.get_all(
+		"Dispatch Job",
+		filters={"scheduled_date": day, "status": ("in", PLANNABLE)},
+		fields=[
+			"name", "subject", "job_type", "status", "priority", "technician", "locked", "latitude", "longitude",
+			"start_time", "duration_minutes", "window_start", "window_end", "needs_assistant", "modified",
+		],
+		order_by="name",
+	)  # fmt: skip
+	tags = _children("Dispatch Job Tag", [j.name for j in jobs] or [""], ["tag", "level"], required=1)
+	planned, versions, unplaceable = [], {}, {}
+	for job in jobs:
+		versions[job.name] = str(job.modified)
+		if not (job.latitude or job.longitude):
+			unplaceable[job.name] = _("No GPS coordinates: set them on the job or its service location")
+			continue
+		under_way = UNDER_WAY.get(job.status)
+		locked = bool(job.locked or under_way) and bool(job.technician)
+		planned.append(
+			day_planner.PlanJob(
+				name=job.name,
+				location=(job.latitude, job.longitude),
+				duration_min=job.duration_minutes or 60,
+				earliest_start=_minutes(job.window_start),
+				latest_start=_minutes(job.window_end),
+				skills={t.tag: t.level for t in tags.get(job.name, [])},
+				priority=PRIORITY.get(job.priority, day_planner.PRIORITY_NORMAL),
+				locked_technician=job.technician if locked else None,
+				locked_start=_minutes(job.start_time) if locked and job.start_time else None,
+				needs_assistant=bool(job.needs_assistant),
+				status=under_way or day_planner.STATUS_SCHEDULED,
+				kind=job.job_type or "",
+				title=job.subject or "",
+			)
+		)
+	return planned, versions, unplaceable
+
+
+def preview(day, time_limit_s: float | None = None) -> dict:
+	"""Plan `day` and keep the plan for `apply`; returns it as plain data for the board."""
+	day = getdate(day)
+	settings = dispatch_settings()
+	tz = settings.time_zone or work_schedule.DEFAULT_TZ
+	technicians, warnings = load_technicians(day, tz)
+	jobs, versions, unplaceable = load_jobs(day)
+	with translated_errors():
+		plan = day_planner.plan_day(
+			technicians,
+			jobs,
+			travel_time_provider(settings),
+			time_limit_s or settings.planning_time_limit or 10,
+			day=day,
+			timezone=tz,
+			now=_now_if_today(day, tz),
+		)
+	result = serialise(plan, day, warnings, unplaceable)
+	result["plan_id"] = uuid.uuid4().hex
+	frappe.cache.set_value(
+		_cache_key(result["plan_id"]), {"plan": result, "versions": versions}, expires_in_sec=PREVIEW_TTL_S
+	)
+	return result
+
+
+def apply(plan_id: str) -> dict:
+	"""Write a previewed plan: every job it read is unchanged since, or nothing is written."""
+	kept = frappe.cache.get_value(_cache_key(plan_id))
+	if not kept:
+		frappe.throw(_("This plan has expired or does not exist; preview the day again"))
+	plan, versions = kept["plan"], kept["versions"]
+	for job, version in versions.items():
+		current = frappe.db.get_value("Dispatch Job", job, "modified", for_update=True)
+		if str(current) != version:
+			with translated_errors():
+				raise Conflict(
+					mark("Job {job} changed after this plan was made; preview the day again"), job=job
+				)
+	changed = 0
+	assigned = {}
+	for route in plan["routes"]:
+		for stop in route["stops"]:
+			if stop["kind"] == "job":
+				assigned.setdefault(stop["job"], {})["lead"] = (route["technician"], stop)
+			elif stop["kind"] == "assist":
+				assigned.setdefault(stop["job"], {})["assistant"] = route["technician"]
+	for job_name in versions:
+		doc = frappe.get_doc("Dispatch Job", job_name)
+		if doc.status in UNDER_WAY or doc.locked:
+			continue
+		before = (doc.technician, str(doc.start_time or ""), [a.technician for a in doc.assistants])
+		placement = assigned.get(job_name)
+		if placement:
+			technician, stop = placement["lead"]
+			doc.technician = technician
+			doc.start_time = get_datetime(stop["start"]).strftime("%H:%M:%S")
+			if placement.get("assistant"):
+				doc.set("assistants", [{"technician": placement["assistant"]}])
+		elif job_name in {u["job"] for u in plan["unassigned"]}:
+			doc.technician = None
+			doc.start_time = None
+		if before == (doc.technician, str(doc.start_time or ""), [a.technician for a in doc.assistants]):
+			continue
+		doc.flags.from_day_plan = True
+		doc.save()
+		changed += 1
+	frappe.cache.delete_value(_cache_key(plan_id))
+	return {"date": plan["date"], "jobs_changed": changed}
+
+
+def serialise(plan: day_planner.DayPlan, day: date, warnings: list[str], unplaceable: dict[str, str]) -> dict:
+	names = dict(frappe.get_all("Dispatch Technician", fields=["name", "technician_name"], as_list=True))
+	routes = []
+	for technician, route in plan.routes.items():
+		routes.append(
+			{
+				"technician": technician,
+				"technician_name": names.get(technician, technician),
+				"depart": route.depart.isoformat(),
+				"return_home": route.return_home.isoformat(),
+				"travel_minutes": round(route.travel_s / 60),
+				"travel_km": round(route.travel_m / 1000, 1),
+				"stops": [
+					{
+						"job": stop.job,
+						"kind": stop.kind,
+						"arrival": stop.arrival.isoformat(),
+						"start": stop.start.isoformat(),
+						"end": stop.end.isoformat(),
+						"travel_minutes": round(stop.travel_s / 60),
+						"kept": stop.kept,
+					}
+					for stop in route.stops
+				],
+			}
+		)
+	unassigned = [
+		{
+			"job": job,
+			"reason": _(u.message).format(
+				**{k: _(v) if isinstance(v, str) else v for k, v in u.params.items()}
+			),
+		}
+		for job, u in plan.unassigned.items()
+	] + [{"job": job, "reason": reason} for job, reason in unplaceable.items()]
+	return {
+		"date": str(day),
+		"routes": routes,
+		"unassigned": unassigned,
+		"warnings": warnings,
+		"travel_minutes": round(plan.travel_s / 60),
+		"travel_km": round(plan.travel_m / 1000, 1),
+		"solve_seconds": round(plan.solve_seconds, 2),
+	}
+
+
+def _cache_key(plan_id: str) -> str:
+	return f"gigafibre_fsm:day_plan:{plan_id}"
+
+
+def _minutes(value) -> int | None:
+	if value in (None, ""):
+		return None
+	t = work_schedule.parse_time(value)
+	return t.hour * 60 + t.minute
+
+
+def _now_if_today(day: date, tz: str) -> datetime | None:
+	now = datetime.now(work_schedule.get_zone(tz))
+	return now if now.date() == day else None
