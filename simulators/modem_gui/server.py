@@ -127,6 +127,7 @@ class SimulatorStats:
 	read_actions: int = 0
 	non_read_actions: int = 0
 	page_loads: int = 0
+	requests: int = 0
 	refused: dict = field(default_factory=dict)
 
 	def refuse(self, reason: str):
@@ -160,6 +161,8 @@ class ModemGuiSimulator:
 		self.data_model = data_model if data_model is not None else default_data_model()
 		self.rsa_key = rsa_key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
 		self.hang_paths: set[str] = set()
+		# HTML injected into the page, e.g. an <img> pointing elsewhere to test the bridge's origin guard
+		self.extra_html = ""
 		self.stats = SimulatorStats()
 		self._lock = threading.Lock()
 		self._sessions: dict[str, _Session] = {}
@@ -180,7 +183,9 @@ class ModemGuiSimulator:
 		self._server = ThreadingHTTPServer((self.host, self.port), Handler)
 		self._server.daemon_threads = True
 		self.port = self._server.server_address[1]
-		self._thread = threading.Thread(target=self._server.serve_forever, name="modem-gui-sim", daemon=True)
+		self._thread = threading.Thread(
+			target=self._server.serve_forever, args=(0.05,), name="modem-gui-sim", daemon=True
+		)
 		self._thread.start()
 		return self
 
@@ -374,12 +379,14 @@ class _Handler(BaseHTTPRequestHandler):
 			pass
 
 	def do_GET(self):
+		self.simulator.stats.requests += 1
 		if self._hang_if_asked():
 			return
 		path = self.path.split("?", 1)[0]
 		if path in ("/", "/index.html"):
 			self.simulator.stats.page_loads += 1
-			self._send(200, (STATIC / "index.html").read_bytes(), "text/html; charset=utf-8")
+			page = (STATIC / "index.html").read_text().replace("<!--EXTRA-->", self.simulator.extra_html)
+			self._send(200, page, "text/html; charset=utf-8")
 		elif path == "/js/gdpr.js":
 			self._send(200, (STATIC / "gdpr.js").read_bytes(), "application/javascript")
 		elif path == "/favicon.ico":
@@ -390,6 +397,7 @@ class _Handler(BaseHTTPRequestHandler):
 	def do_POST(self):
 		length = int(self.headers.get("Content-Length") or 0)
 		body = self.rfile.read(length) if length else b""
+		self.simulator.stats.requests += 1
 		if self._hang_if_asked():
 			return
 		path = self.path.split("?", 1)[0]

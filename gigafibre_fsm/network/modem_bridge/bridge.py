@@ -139,7 +139,7 @@ class ModemBridge:
 		"""Normalised summary (model, firmware, uptime, optical levels, WAN, Wi-Fi) in one request."""
 		reads = [{"type": kind, "oid": oid, "stack": None, "attrs": []} for oid, kind in STATUS_READS]
 		results = await self._read(ip, reads)
-		raw = {oid: shape_result(kind, res) for (oid, kind), res in zip(STATUS_READS, results)}
+		raw = {oid: shape_result(kind, res) for (oid, kind), res in zip(STATUS_READS, results, strict=False)}
 		return normalise_status(raw)
 
 	async def dm_get(self, ip: str, oid: str, attrs: list[str] | None = None):
@@ -255,6 +255,7 @@ class ModemBridge:
 			digest = _credential_digest(salt, user, password)
 			session = _Session(ip, user, digest, salt, context, page, base_url, counters, time.monotonic())
 			await self._with_timeout(self._do_login(session, password), ip, "login")
+			session.last_used_mono = time.monotonic()  # the idle clock starts when the login is done
 			self._sessions[ip] = session
 			return session
 		except BaseException:

@@ -1,0 +1,256 @@
+"""The real bridge, in Debian's Chromium, against simulated encrypted modem GUIs."""
+
+import asyncio
+import time
+
+import pytest
+
+from gigafibre_fsm.errors import InvalidInput
+from gigafibre_fsm.network.modem_bridge import (
+	BridgeBusy,
+	ModemBridge,
+	ModemLoginRefused,
+	ModemTimeout,
+	SessionNotOpen,
+)
+from gigafibre_fsm.network.modem_bridge.memory import pids_with_marker, process_tree
+
+from .conftest import alive, our_browser_pids, run, settings_for
+
+
+def test_logs_in_and_reads_status_data_manager_values_and_screenshot(modem):
+	async def scenario():
+		async with ModemBridge(settings_for(modem)) as bridge:
+			info = await bridge.login("127.0.0.2", "admin", "admin")
+			status = await bridge.status("127.0.0.2")
+			wlan = await bridge.dm_get("127.0.0.2", "LAN_WLAN", ["SSID", "X_TP_Band", "X_TP_PreSharedKey"])
+			dev = await bridge.dm_get("127.0.0.2", "DEV_INFO")
+			png = await bridge.screenshot("127.0.0.2")
+			return info, status, wlan, dev, png, await bridge.list_sessions()
+
+	info, status, wlan, dev, png, sessions = run(scenario())
+	assert info.ip == "127.0.0.2" and info.user == "admin"
+	assert (status.model, status.manufacturer, status.uptime_s) == ("XX230v", "TP-Link", 123456)
+	assert status.firmware.startswith("1.2.7")
+	assert status.optical.state == "O5" and status.optical.rx_power_dbm == -18.52
+	assert status.wan[0].status == "Connected" and status.wan[0].ip_address == "100.64.12.34"
+	assert [(w.band, w.clients) for w in status.wifi] == [("2.4GHz", 3), ("5GHz", 5)]
+	assert [w["SSID"] for w in wlan] == ["Gigafibre-3456", "Gigafibre-3456-5G"]
+	assert all(w["X_TP_PreSharedKey"] == "***" for w in wlan)  # the modem sent it; the bridge hides it
+	assert dev["serialNumber"] == "22351Q7000123"
+	assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+	assert [s.operations for s in sessions] == [4]
+	# everything went through the page's encrypted API, and nothing but reads
+	assert modem.stats.logins_ok == 1 and modem.stats.data_requests >= 4
+	assert modem.stats.non_read_actions == 0 and modem.stats.refused == {}
+
+
+def test_wrong_password_is_a_clear_error_and_leaves_no_session(modem):
+	async def scenario():
+		async with ModemBridge(settings_for(modem)) as bridge:
+			with pytest.raises(ModemLoginRefused) as err:
+				await bridge.login("127.0.0.2", "admin", "guess")
+			assert await bridge.list_sessions() == []
+			with pytest.raises(SessionNotOpen):
+				await bridge.status("127.0.0.2")
+			return err.value
+
+	err = run(scenario())
+	assert "refused the user name or password" in str(err) and err.params == {"ip": "127.0.0.2"}
+	assert modem.stats.logins_failed == 1 and modem.stats.logins_ok == 0
+
+
+def test_public_and_malformed_addresses_are_refused_before_any_browser_starts(modem):
+	async def scenario():
+		bridge = ModemBridge(settings_for(modem, allow_loopback=False))
+		try:
+			for address in ("8.8.8.8", "modem.example.com", "10.0.0.1:80", "127.0.0.2", "", "2001:db8::1"):
+				with pytest.raises(InvalidInput):
+					await bridge.login(address, "admin", "admin")
+			for call in (bridge.status("1.1.1.1"), bridge.dm_get("::1", "DEV_INFO"), bridge.screenshot("x")):
+				with pytest.raises(InvalidInput):
+					await call
+			assert not bridge.browser_running and bridge.browser_launches == 0
+			assert pids_with_marker(bridge.marker) == []
+		finally:
+			await bridge.shutdown()
+
+	run(scenario())
+	assert modem.stats.page_loads == 0
+
+
+def test_only_whitelisted_reads_reach_the_modem(modem):
+	async def scenario():
+		async with ModemBridge(settings_for(modem)) as bridge:
+			await bridge.login("127.0.0.2", "admin", "admin")
+			await asyncio.sleep(0.5)  # the page's own dashboard request
+			before = modem.stats.data_requests
+			for oid, attrs in (("USER_CFG", None), ("DEV_INFO", ["x');$.act(2,'USER_CFG')//"])):
+				with pytest.raises(InvalidInput):
+					await bridge.dm_get("127.0.0.2", oid, attrs)
+			return before
+
+	before = run(scenario())
+	assert modem.stats.data_requests == before and modem.stats.non_read_actions == 0
+	assert modem.data_model["USER_CFG"]["adminPwd"] == "admin-secret"
+
+
+def test_a_hung_page_times_out_and_its_session_is_closed(modem):
+	async def scenario():
+		async with ModemBridge(settings_for(modem, operation_timeout_s=1.5)) as bridge:
+			await bridge.login("127.0.0.2", "admin", "admin")
+			await asyncio.sleep(0.3)  # let the page's own dashboard request finish
+			modem.hang_paths.add("/cgi_gdpr")
+			started = time.monotonic()
+			with pytest.raises(ModemTimeout) as err:
+				await bridge.status("127.0.0.2")
+			waited = time.monotonic() - started
+			assert await bridge.list_sessions() == []
+			modem.hang_paths.clear()
+			await bridge.login("127.0.0.2", "admin", "admin")  # a fresh session works again
+			assert (await bridge.dm_get("127.0.0.2", "DEV_INFO", ["modelName"])) == {"modelName": "XX230v"}
+			# a login page that never loads times out too, and leaves nothing open
+			modem.hang_paths.add("/")
+			await bridge.close("127.0.0.2")
+			with pytest.raises(ModemTimeout):
+				await bridge.login("127.0.0.2", "admin", "admin")
+			assert await bridge.list_sessions() == []
+			return err.value, waited
+
+	err, waited = run(scenario())
+	assert "did not answer within 1.5 s" in str(err)
+	assert waited < 5  # bounded by the operation timeout, not by the hung modem (which waits 120 s)
+	assert modem.stats.logins_ok == 2
+
+
+def test_sessions_are_reused_and_other_credentials_do_not_ride_on_them(modem):
+	async def scenario():
+		async with ModemBridge(settings_for(modem)) as bridge:
+			first = await bridge.login("127.0.0.2", "admin", "admin")
+			await bridge.status("127.0.0.2")
+			again = await bridge.login("127.0.0.2", "admin", "admin")
+			await bridge.status("127.0.0.2")
+			assert again.created_at == first.created_at
+			assert modem.stats.logins_ok == 1 and modem.stats.page_loads == 1
+			# a wrong password never reuses the open session: it is closed and the modem decides
+			with pytest.raises(ModemLoginRefused):
+				await bridge.login("127.0.0.2", "admin", "not-the-password")
+			assert await bridge.list_sessions() == []
+
+	run(scenario())
+
+
+def test_sessions_expire_after_the_idle_ttl(modem):
+	async def scenario():
+		async with ModemBridge(settings_for(modem, session_ttl_s=0.8)) as bridge:
+			await bridge.login("127.0.0.2", "admin", "admin")
+			await asyncio.sleep(0.4)
+			await bridge.status("127.0.0.2")  # use keeps it alive
+			await asyncio.sleep(0.5)
+			assert [s.ip for s in await bridge.list_sessions()] == ["127.0.0.2"]
+			await asyncio.sleep(1.0)
+			assert await bridge.list_sessions() == []
+			with pytest.raises(SessionNotOpen):
+				await bridge.status("127.0.0.2")
+			await bridge.login("127.0.0.2", "admin", "admin")
+
+	run(scenario())
+	assert modem.stats.logins_ok == 2
+
+
+def test_a_session_the_modem_dropped_is_reported_and_closed(modem):
+	async def scenario():
+		async with ModemBridge(settings_for(modem)) as bridge:
+			await bridge.login("127.0.0.2", "admin", "admin")
+			modem.expire_sessions()  # e.g. the modem rebooted
+			with pytest.raises(SessionNotOpen) as err:
+				await bridge.status("127.0.0.2")
+			assert await bridge.list_sessions() == []
+			return err.value
+
+	assert "ended the session" in str(run(scenario()))
+
+
+def test_session_cap_evicts_the_least_recently_used_idle_session_and_refuses_when_all_are_busy(fleet):
+	a, b, c = (sim.host for sim in fleet)
+
+	async def scenario():
+		settings = settings_for(fleet[0], max_sessions=2, operation_timeout_s=2.0)
+		async with ModemBridge(settings) as bridge:
+			await bridge.login(a, "admin", "admin")
+			await bridge.login(b, "admin", "admin")
+			await bridge.status(a)  # b is now the least recently used
+			await bridge.login(c, "admin", "admin")
+			assert [s.ip for s in await bridge.list_sessions()] == [a, c]
+			# both sessions busy on hung pages: a third modem is refused, not queued
+			await asyncio.sleep(0.3)
+			fleet[0].hang_paths.add("/cgi_gdpr")
+			fleet[2].hang_paths.add("/cgi_gdpr")
+			busy = [asyncio.ensure_future(bridge.status(ip)) for ip in (a, c)]
+			await asyncio.sleep(0.3)
+			with pytest.raises(BridgeBusy) as err:
+				await bridge.login(b, "admin", "admin")
+			outcomes = await asyncio.gather(*busy, return_exceptions=True)
+			assert all(isinstance(o, ModemTimeout) for o in outcomes)
+			return err.value
+
+	err = run(scenario())
+	assert err.params == {"count": 2}
+	assert fleet[1].stats.logins_ok == 1  # the refused login never reached the modem
+
+
+def test_memory_cap_refuses_new_sessions(modem):
+	async def scenario():
+		async with ModemBridge(settings_for(modem, max_memory_mb=20)) as bridge:
+			with pytest.raises(BridgeBusy) as err:
+				await bridge.login("127.0.0.2", "admin", "admin")
+			usage = await bridge.memory_usage()
+			return err.value, usage
+
+	err, usage = run(scenario())
+	assert err.params["cap"] == 20 and err.params["used"] > 20
+	assert usage.pss_mb > 20 and usage.processes >= 2
+	assert modem.stats.page_loads == 0
+
+
+def test_the_page_cannot_reach_anything_but_its_modem(fleet):
+	modem, other = fleet[0], fleet[1]
+	modem.extra_html = f'<img src="{other.base_url}/favicon.ico"><script>fetch("{other.base_url}/")</script>'
+
+	async def scenario():
+		async with ModemBridge(settings_for(modem)) as bridge:
+			await bridge.login(modem.host, "admin", "admin")
+			await asyncio.sleep(0.3)
+			return await bridge.list_sessions()
+
+	(session,) = run(scenario())
+	assert session.blocked_requests >= 1 and other.stats.requests == 0
+
+
+def test_shutdown_closes_the_browser_even_when_the_caller_fails(modem):
+	seen = {}
+
+	async def scenario():
+		async with ModemBridge(settings_for(modem)) as bridge:
+			await bridge.login("127.0.0.2", "admin", "admin")
+			seen["pids"] = process_tree(pids_with_marker(bridge.marker))
+			raise RuntimeError("caller bug")
+
+	with pytest.raises(RuntimeError):
+		run(scenario())
+	assert len(seen["pids"]) >= 3  # browser, zygote(s), renderer
+	assert not any(alive(pid) for pid in seen["pids"])
+	assert our_browser_pids() == []
+
+
+def test_a_shut_down_bridge_refuses_work_and_shutdown_twice_is_harmless(modem):
+	async def scenario():
+		bridge = ModemBridge(settings_for(modem))
+		await bridge.login("127.0.0.2", "admin", "admin")
+		await bridge.shutdown()
+		await bridge.shutdown()
+		assert not bridge.browser_running
+		with pytest.raises(BridgeBusy):
+			await bridge.login("127.0.0.2", "admin", "admin")
+
+	run(scenario())
