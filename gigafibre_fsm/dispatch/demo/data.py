@@ -239,7 +239,7 @@ def demo_day(technicians: int = 42, jobs: int = 300, seed: int = 7, day: date = 
 		end = start + timedelta(hours=9)
 		techs.append(
 			PlanTechnician(
-				name=f"{FIRST[i % len(FIRST)]} {LAST[(i * 7) % len(LAST)]}",
+				name=f"{FIRST[i % len(FIRST)]} {LAST[(i * 5) % len(LAST)]}",
 				home=_near(rng, zone),
 				shift_start=start,
 				shift_end=end,
