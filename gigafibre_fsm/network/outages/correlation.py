@@ -201,7 +201,7 @@ class OutageCorrelator:
 			else:
 				onu, kind, at = change.onu, change.kind, change.at
 			if kind == DOWN or kind == UP:
-				batch.append((_seconds(at), kind == DOWN, onu))
+				batch.append((at if type(at) is float else _seconds(at), kind == DOWN, onu))
 		batch.sort(key=lambda item: item[0])
 		out: list = []
 		places = self.topology.onus
