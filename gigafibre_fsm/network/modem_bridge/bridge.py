@@ -65,15 +65,19 @@ class _Session:
 		self.closed = False
 
 
+def _is_playwright_timeout(exc: BaseException) -> bool:
+	from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+	return isinstance(exc, PlaywrightTimeout)
+
+
 def _credential_digest(salt: bytes, user: str, password: str) -> bytes:
 	# Kept only to recognise a repeated login for the same session; the password itself is not kept.
 	return hashlib.sha256(salt + user.encode() + b"\0" + password.encode()).digest()
 
 
-def _check_credential(value, what: str) -> str:
-	if not isinstance(value, str) or not value or len(value) > 128 or any(ord(c) < 32 for c in value):
-		raise InvalidInput(_("The modem {field} is empty or not valid"), field=what)
-	return value
+def _valid_credential(value) -> bool:
+	return isinstance(value, str) and 0 < len(value) <= 128 and not any(ord(c) < 32 for c in value)
 
 
 class ModemBridge:
@@ -107,8 +111,10 @@ class ModemBridge:
 		"""Open (or reuse) a session on the modem at `ip`. Reuse needs the same user and password;
 		other credentials close the old session and log in afresh."""
 		ip = self._check_ip(ip)
-		_check_credential(user, "user name")
-		_check_credential(password, "password")
+		if not _valid_credential(user):
+			raise InvalidInput(_("The modem user name is empty or not valid"))
+		if not _valid_credential(password):
+			raise InvalidInput(_("The modem password is empty or not valid"))
 		self._ensure_open()
 		lock = self._login_locks.setdefault(ip, asyncio.Lock())
 		async with lock:
@@ -150,7 +156,7 @@ class ModemBridge:
 
 	async def screenshot(self, ip: str) -> bytes:
 		"""PNG of the session's page, for debugging (the shell restricts it to NOC staff)."""
-		return await self._run(ip, lambda s: s.page.screenshot(type="png", full_page=True), "screenshot")
+		return await self._run(ip, lambda s: s.page.screenshot(type="png", full_page=True))
 
 	async def memory_usage(self) -> memory.MemoryUsage:
 		"""PSS/RSS of this bridge's browser process tree (zero when no browser is running)."""
@@ -254,7 +260,7 @@ class ModemBridge:
 			salt = secrets.token_bytes(16)
 			digest = _credential_digest(salt, user, password)
 			session = _Session(ip, user, digest, salt, context, page, base_url, counters, time.monotonic())
-			await self._with_timeout(self._do_login(session, password), ip, "login")
+			await self._with_timeout(self._do_login(session, password), ip)
 			session.last_used_mono = time.monotonic()  # the idle clock starts when the login is done
 			self._sessions[ip] = session
 			return session
@@ -274,7 +280,9 @@ class ModemBridge:
 			service_workers="block",
 			accept_downloads=False,
 		)
-		context.set_default_timeout(s.operation_timeout_s * 1000)
+		# a little over the bridge's own deadline, so that the bridge's timeout (which closes the
+		# session) is the one that fires
+		context.set_default_timeout((s.operation_timeout_s + 1) * 1000)
 
 		async def only_the_modem(route):
 			# The page runs the modem's JavaScript; it must not reach anything but the modem itself
@@ -348,9 +356,9 @@ class ModemBridge:
 				)
 			return reply["results"]
 
-		return await self._run(ip, run, "read")
+		return await self._run(ip, run)
 
-	async def _run(self, ip: str, operation, what: str):
+	async def _run(self, ip: str, operation):
 		ip = self._check_ip(ip)
 		self._ensure_open()
 		await self.expire_idle()
@@ -381,6 +389,12 @@ class ModemBridge:
 			raise
 		except Exception as exc:
 			await self._drop(session)
+			if _is_playwright_timeout(exc):
+				raise ModemTimeout(
+					_("The modem at {ip} did not answer within {seconds} s; its session was closed"),
+					ip=ip,
+					seconds=self.settings.operation_timeout_s,
+				)
 			raise ExternalServiceError(
 				_("The browser failed while reading the modem at {ip}: {detail}"),
 				ip=ip,
@@ -390,7 +404,7 @@ class ModemBridge:
 		self._touch(session)
 		return result
 
-	async def _with_timeout(self, coro, ip: str, what: str):
+	async def _with_timeout(self, coro, ip: str):
 		try:
 			return await asyncio.wait_for(coro, self.settings.operation_timeout_s)
 		except asyncio.TimeoutError:
@@ -402,6 +416,12 @@ class ModemBridge:
 		except (ExternalServiceError, InvalidInput):
 			raise
 		except Exception as exc:
+			if _is_playwright_timeout(exc):
+				raise ModemTimeout(
+					_("The modem at {ip} did not answer within {seconds} s; its session was closed"),
+					ip=ip,
+					seconds=self.settings.operation_timeout_s,
+				)
 			raise ExternalServiceError(
 				_("The browser failed while reading the modem at {ip}: {detail}"),
 				ip=ip,
