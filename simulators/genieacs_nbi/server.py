@@ -21,6 +21,7 @@ session then stamps `_lastInform`. Failure modes for tests: `unreachable`, `fail
 """
 
 import copy
+import functools
 import json
 import os
 import re
@@ -41,11 +42,14 @@ _DEVICE = re.compile(r"^/devices/([a-zA-Z0-9\-_%]+)/?$")
 _QUERY = re.compile(r"^/([a-zA-Z0-9_]+)/?$")
 
 
+@functools.lru_cache(maxsize=65536)
+def _iso(value: datetime) -> str:
+	return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
 def _json_default(value):
 	if isinstance(value, datetime):
-		return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + (
-			f"{value.microsecond // 1000:03d}Z"
-		)
+		return _iso(value)  # cached: fleet documents share most of their timestamps
 	raise TypeError(type(value).__name__)
 
 
@@ -75,6 +79,7 @@ class NbiSimulator:
 		self._fail_status = 0
 		self._fail_left = 0
 		self.requests: list[tuple[str, str]] = []
+		self.bytes_out = 0  # response bodies sent (the benchmark reports it)
 		self.clock = clock or (lambda: datetime.now(timezone.utc))
 		self._server = None
 		self._thread = None
@@ -386,6 +391,7 @@ def _to_date(v):
 class _Handler(BaseHTTPRequestHandler):
 	sim: NbiSimulator
 	protocol_version = "HTTP/1.1"  # keep-alive, so a pooled client reuses its connections
+	disable_nagle_algorithm = True  # headers and body go out as separate writes
 
 	def log_message(self, *args):
 		pass
@@ -406,6 +412,7 @@ class _Handler(BaseHTTPRequestHandler):
 		self.end_headers()
 		if self.command != "HEAD":
 			self.wfile.write(data)
+			self.sim.bytes_out += len(data)
 
 	def _body(self) -> bytes:
 		n = int(self.headers.get("Content-Length") or 0)
@@ -494,6 +501,7 @@ class _Handler(BaseHTTPRequestHandler):
 			self.end_headers()
 			if self.command != "HEAD":
 				self.wfile.write(data)
+				sim.bytes_out += len(data)
 			return None
 		return self._send(404, "404 Not Found")
 

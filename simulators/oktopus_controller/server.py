@@ -65,10 +65,10 @@ class OktopusDouble:
 			if not requested.startswith("Device."):
 				results.append({"requested_path": requested, "err_code": 7026, "err_msg": "Invalid path"})
 				continue
-			prefix = requested if requested.endswith(".") else requested
 			by_object: dict[str, dict[str, str]] = {}
 			for path, value in params.items():
-				if path == prefix or path.startswith(prefix):
+				# an object path ends with "." and takes its subtree; a parameter path is exact
+				if path == requested or (requested.endswith(".") and path.startswith(requested)):
 					obj, _, name = path.rpartition(".")
 					by_object.setdefault(obj + ".", {})[name] = value
 			if not by_object:
@@ -105,6 +105,7 @@ class OktopusDouble:
 class _Handler(BaseHTTPRequestHandler):
 	double: OktopusDouble
 	protocol_version = "HTTP/1.1"
+	disable_nagle_algorithm = True
 
 	def log_message(self, *args):
 		pass
