@@ -13,6 +13,7 @@ only) on the same data for the same seconds.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import statistics
@@ -80,7 +81,7 @@ def true_cost(solution: pyvrp.Solution, rows) -> tuple[int, float]:
 			continue
 		used += 1
 		path = [0, *visits, 0]
-		for a, b in zip(path, path[1:], strict=False):
+		for a, b in itertools.pairwise(path):
 			total += math.dist(rows[a][:2], rows[b][:2])
 	return used, total
 
