@@ -13,6 +13,7 @@ planned as one-technician jobs in the OR-Tools model (its figures flatter it sli
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import time
@@ -83,7 +84,7 @@ def ortools_vrptw(vehicles, capacity, rows, time_limit):
 		path.append(0)
 		if len(path) > 2:
 			used += 1
-			total += sum(math.dist(rows[a][:2], rows[b][:2]) for a, b in zip(path, path[1:], strict=False))
+			total += sum(math.dist(rows[a][:2], rows[b][:2]) for a, b in itertools.pairwise(path))
 	return used, total
 
 
@@ -164,8 +165,8 @@ def main(argv=None) -> None:
 			collect_stats=False,
 			display=False,
 		).best
-		pv_v, pv_c = true_cost(sol, rows)
-		or_v, or_c = ortools_vrptw(vehicles, capacity, rows, limit)
+		_pv_v, pv_c = true_cost(sol, rows)
+		_or_v, or_c = ortools_vrptw(vehicles, capacity, rows, limit)
 		gaps["pyvrp"].append(100 * (pv_c - ref) / ref)
 		gaps["ortools"].append(100 * (or_c - ref) / ref if or_c else float("nan"))
 		ort = f"{or_c:9.2f} {gaps['ortools'][-1]:+6.2f}%" if or_c else f"{'no solution':>18}"

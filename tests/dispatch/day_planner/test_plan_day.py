@@ -26,12 +26,12 @@ def at(h, m=0):
 	return datetime(2025, 6, 10, h, m, tzinfo=TZ)
 
 
-def tech(name, home=MTL, skills=None, start=at(8), end=at(17), **kw):
-	return PlanTechnician(name, home, start, end, skills or {}, **kw)
+def tech(name, home=MTL, skills=None, start=None, end=None, **kw):
+	return PlanTechnician(name, home, start or at(8), end or at(17), skills or {}, **kw)
 
 
-def job(name, where=MTL, minutes=30, early=at(8), late=at(16), skills=None, **kw):
-	return PlanJob(name, where, minutes, early, late, skills or {}, **kw)
+def job(name, where=MTL, minutes=30, early=None, late=None, skills=None, **kw):
+	return PlanJob(name, where, minutes, early or at(8), late or at(16), skills or {}, **kw)
 
 
 def near(i, base=MTL):
@@ -121,7 +121,7 @@ def test_jobs_under_way_are_kept_as_they_are():
 	first_bob = p.routes["Bob"].stops[0]
 	assert first_bob.job == "Driving" and first_bob.kept and first_bob.start >= at(10)
 	# nothing else starts before now, nor before the kept job is over
-	for name, route in p.routes.items():
+	for _name, route in p.routes.items():
 		for stop in route.stops[1:]:
 			assert stop.start >= at(10)
 	assert all(s.start >= first_ann.end for s in p.routes["Ann"].stops[1:])
