@@ -61,7 +61,9 @@ def _write_atomically(path: Path, text: str) -> None:
 		raise
 
 
-def print_summary(plan, technicians, tr, out=sys.stdout) -> None:
+def print_summary(plan, technicians, tr, out=None) -> None:
+	"""The per-technician table, the totals and every unassigned job with its reason."""
+	out = out or sys.stdout
 	from gigafibre_fsm.dispatch.demo.report import summary_rows
 
 	rows = summary_rows(plan, technicians)
