@@ -9,7 +9,9 @@ import math
 import re
 from datetime import datetime, timezone
 
-UNKNOWN = "unknown"
+from gigafibre_fsm.errors import _
+
+UNKNOWN = _("unknown")
 
 TR098 = "TR-098"
 TR181 = "TR-181"

@@ -6,6 +6,7 @@
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from gigafibre_fsm.errors import _
 from gigafibre_fsm.network.acs import params as P
 from gigafibre_fsm.network.acs.optical import OpticalStatus, OpticalThresholds, optical_status
 
@@ -130,7 +131,7 @@ def display(value) -> str:
 	if value is None or value == "":
 		return P.UNKNOWN
 	if isinstance(value, bool):
-		return "yes" if value else "no"
+		return _("yes") if value else _("no")
 	return str(value)
 
 
