@@ -142,6 +142,12 @@ def _run(args, tr) -> int:
 	return 0
 
 
+def _message(error: GigafibreError, tr) -> str:
+	# field labels travel as params: translate those too
+	params = {k: tr(v) if isinstance(v, str) else v for k, v in error.params.items()}
+	return tr(error.message).format(**params)
+
+
 def main(argv: list[str] | None = None) -> int:
 	"""Entry point of `gigafibre-fsm` (and `python -m gigafibre_fsm.cli`)."""
 	parser = argparse.ArgumentParser(
@@ -172,10 +178,10 @@ def main(argv: list[str] | None = None) -> int:
 	try:
 		return _run(args, tr)
 	except InvalidInput as e:
-		print(tr(_("Error: {error}")).format(error=tr(e.message).format(**e.params)), file=sys.stderr)
+		print(tr(_("Error: {error}")).format(error=_message(e, tr)), file=sys.stderr)
 		return EXIT_BAD_INPUT
 	except ExternalServiceError as e:
-		print(tr(_("Error: {error}")).format(error=tr(e.message).format(**e.params)), file=sys.stderr)
+		print(tr(_("Error: {error}")).format(error=_message(e, tr)), file=sys.stderr)
 		return EXIT_SERVICE
 	except GigafibreError as e:  # pragma: no cover - any other rule broken
 		print(tr(_("Error: {error}")).format(error=str(e)), file=sys.stderr)

@@ -68,7 +68,7 @@ def _zone(name: str, owner: str) -> ZoneInfo:
 	try:
 		return ZoneInfo(name)
 	except (ZoneInfoNotFoundError, ValueError):
-		raise InvalidInput(_("{owner} has an unknown time zone {zone}"), owner=owner, zone=name)
+		raise InvalidInput(_("{owner}: unknown time zone {zone}"), owner=owner, zone=name)
 
 
 def _as_datetime(value: TimeValue, day: date, tz: ZoneInfo, owner: str, field_name: str) -> datetime:
@@ -91,35 +91,62 @@ def _as_datetime(value: TimeValue, day: date, tz: ZoneInfo, owner: str, field_na
 	return datetime.combine(day, time(0), tzinfo=tz) + timedelta(minutes=value)
 
 
-def _check_point(point, owner: str, kind: str) -> tuple[float, float]:
+def _check_point(point, owner: str, is_job: bool) -> tuple[float, float]:
 	try:
 		lat, lon = float(point[0]), float(point[1])
+		ok = math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
 	except (TypeError, ValueError, IndexError):
+		ok = False
+	if not ok:
+		if is_job:
+			raise InvalidInput(
+				_(
+					"Job {job} has an invalid location {point}: latitude must be within ±90 and longitude within ±180"
+				),
+				job=owner,
+				point=repr(point),
+			)
 		raise InvalidInput(
-			_("{owner} has an invalid {kind} {point}"), owner=owner, kind=kind, point=repr(point)
-		)
-	if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-		raise InvalidInput(
-			_("{owner} has an invalid {kind} {point}: latitude must be within ±90 and longitude within ±180"),
-			owner=owner,
-			kind=kind,
+			_(
+				"Technician {technician} has an invalid home base {point}: latitude must be within ±90 and longitude within ±180"
+			),
+			technician=owner,
 			point=repr(point),
 		)
 	return lat, lon
 
 
-def _check_skills(skills: dict, owner: str) -> dict[str, int]:
+def _check_skills(skills: dict, owner: str, is_job: bool) -> dict[str, int]:
 	out = {}
 	for tag, level in (skills or {}).items():
 		if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+			if is_job:
+				raise InvalidInput(
+					_("Job {job} requires an invalid level {level} for {tag}: levels go from 1 to 5"),
+					job=owner,
+					level=repr(level),
+					tag=tag,
+				)
 			raise InvalidInput(
-				_("{owner} has an invalid level {level} for {tag}: levels go from 1 to 5"),
-				owner=owner,
+				_("Technician {technician} has an invalid level {level} for {tag}: levels go from 1 to 5"),
+				technician=owner,
 				level=repr(level),
 				tag=tag,
 			)
 		out[str(tag)] = level
 	return out
+
+
+# Field names quoted in messages, marked for translation (the shell translates them as params).
+FIELD_LABELS = {
+	"shift_start": _("shift start"),
+	"shift_end": _("shift end"),
+	"lunch_earliest": _("lunch earliest start"),
+	"lunch_latest": _("lunch latest end"),
+	"earliest_start": _("earliest start"),
+	"latest_start": _("latest start"),
+	"locked_start": _("locked start"),
+}
 
 
 def prepare(
@@ -130,12 +157,12 @@ def prepare(
 	now: datetime | None,
 ) -> Problem:
 	"""Check every input and convert times to seconds after the earliest shift start."""
-	plan_tz = _zone(timezone, "The plan")
+	plan_tz = _zone(timezone, timezone)
 	day = day or date.today()
 	seen: set[str] = set()
 	raw_techs = []
 	for t in technicians:
-		owner = f"Technician {t.name}"
+		owner = t.name
 		if not t.name:
 			raise InvalidInput(_("A technician has no name"))
 		if t.name in seen:
@@ -143,10 +170,10 @@ def prepare(
 		seen.add(t.name)
 		if t.home is None or t.home == ():
 			raise InvalidInput(_("Technician {technician} has no home base"), technician=t.name)
-		home = _check_point(t.home, owner, "home base")
+		home = _check_point(t.home, owner, False)
 		tz = _zone(t.timezone, owner)
-		start = _as_datetime(t.shift_start, day, plan_tz, owner, "shift start")
-		end = _as_datetime(t.shift_end, day, plan_tz, owner, "shift end")
+		start = _as_datetime(t.shift_start, day, plan_tz, owner, FIELD_LABELS["shift_start"])
+		end = _as_datetime(t.shift_end, day, plan_tz, owner, FIELD_LABELS["shift_end"])
 		if end <= start:
 			raise InvalidInput(
 				_("Technician {technician}'s shift ends ({end}) before it starts ({start})"),
@@ -156,8 +183,8 @@ def prepare(
 			)
 		lunch = None
 		if t.lunch is not None:
-			le = _as_datetime(t.lunch.earliest, day, plan_tz, owner, "lunch earliest")
-			ll = _as_datetime(t.lunch.latest, day, plan_tz, owner, "lunch latest")
+			le = _as_datetime(t.lunch.earliest, day, plan_tz, owner, FIELD_LABELS["lunch_earliest"])
+			ll = _as_datetime(t.lunch.latest, day, plan_tz, owner, FIELD_LABELS["lunch_latest"])
 			if t.lunch.duration_min <= 0 or le + timedelta(minutes=t.lunch.duration_min) > ll:
 				raise InvalidInput(
 					_(
@@ -175,7 +202,7 @@ def prepare(
 				technician=t.name,
 				value=repr(t.max_jobs),
 			)
-		raw_techs.append((t, home, tz, start, end, _check_skills(t.skills, owner), lunch))
+		raw_techs.append((t, home, tz, start, end, _check_skills(t.skills, owner, False), lunch))
 
 	origin = min((r[3] for r in raw_techs), default=datetime.combine(day, time(0), tzinfo=plan_tz))
 	horizon_dt = max((r[4] for r in raw_techs), default=origin + timedelta(days=1))
@@ -195,7 +222,7 @@ def prepare(
 	seen = set()
 	out_jobs = []
 	for j in jobs:
-		owner = f"Job {j.name}"
+		owner = j.name
 		if not j.name:
 			raise InvalidInput(_("A job has no name"))
 		if j.name in seen:
@@ -203,7 +230,7 @@ def prepare(
 		seen.add(j.name)
 		if j.location is None or j.location == ():
 			raise InvalidInput(_("Job {job} has no location"), job=j.name)
-		location = _check_point(j.location, owner, "location")
+		location = _check_point(j.location, owner, True)
 		if (
 			isinstance(j.duration_min, bool)
 			or not isinstance(j.duration_min, int | float)
@@ -229,12 +256,12 @@ def prepare(
 				priority=repr(j.priority),
 			)
 		early = (
-			_as_datetime(j.earliest_start, day, plan_tz, owner, "earliest start")
+			_as_datetime(j.earliest_start, day, plan_tz, owner, FIELD_LABELS["earliest_start"])
 			if j.earliest_start is not None
 			else None
 		)
 		late = (
-			_as_datetime(j.latest_start, day, plan_tz, owner, "latest start")
+			_as_datetime(j.latest_start, day, plan_tz, owner, FIELD_LABELS["latest_start"])
 			if j.latest_start is not None
 			else None
 		)
@@ -249,7 +276,7 @@ def prepare(
 			)
 		locked = None
 		if j.locked_start is not None:
-			locked = _as_datetime(j.locked_start, day, plan_tz, owner, "locked start")
+			locked = _as_datetime(j.locked_start, day, plan_tz, owner, FIELD_LABELS["locked_start"])
 			if j.status not in UNDER_WAY and (
 				(early is not None and locked < early) or (late is not None and locked > late)
 			):
@@ -258,7 +285,7 @@ def prepare(
 					job=j.name,
 					start=locked.isoformat(),
 				)
-		skills = _check_skills(j.skills, owner)
+		skills = _check_skills(j.skills, owner, True)
 		e = secs(early) if early is not None else 0
 		l = secs(late) if late is not None else secs(horizon_dt)
 		if locked is not None:

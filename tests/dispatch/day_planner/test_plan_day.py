@@ -232,13 +232,13 @@ def test_minutes_after_midnight_are_accepted():
 		(
 			[tech("Ann", skills={"aerial": 7})],
 			[],
-			"{owner} has an invalid level {level} for {tag}: levels go from 1 to 5",
+			"Technician {technician} has an invalid level {level} for {tag}: levels go from 1 to 5",
 		),
 		([tech("Ann"), tech("Ann")], [], "Technician {technician} is listed twice"),
 		(
 			[tech("Ann", home=(145.0, 20.0))],
 			[],
-			"{owner} has an invalid {kind} {point}: latitude must be within ±90 and longitude within ±180",
+			"Technician {technician} has an invalid home base {point}: latitude must be within ±90 and longitude within ±180",
 		),
 		(
 			[tech("Ann")],
@@ -247,6 +247,12 @@ def test_minutes_after_midnight_are_accepted():
 		),
 		([tech("Ann")], [job("A", minutes=0)], "Job {job} must last more than 0 minutes (got {minutes})"),
 		([tech("Ann")], [job("A", where=None)], "Job {job} has no location"),
+		(
+			[tech("Ann")],
+			[job("A", skills={"aerial": 0})],
+			"Job {job} requires an invalid level {level} for {tag}: levels go from 1 to 5",
+		),
+		([tech("Ann", timezone="Mars/Olympus")], [], "{owner}: unknown time zone {zone}"),
 		(
 			[tech("Ann")],
 			[job("A", early=datetime(2025, 6, 10, 8))],
