@@ -6,7 +6,7 @@ import time
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from pyvrp import Client, Depot, Location, ProblemData, VehicleType
+from pyvrp import Client, Depot, Location, ProblemData, Route, Solution, VehicleType
 
 from gigafibre_fsm.dispatch.travel_time import GreatCircleTravel, TravelTimeProvider, distance_matrix
 
@@ -31,6 +31,7 @@ BIG = 10**9  # an edge no technician may take: far above any prize
 PRIZE = {1: 30_000, 2: 100_000, 3: 400_000, 4: 1_600_000}  # seconds of driving worth a job
 LUNCH_PRIZE = 100_000_000
 LOAD_UNIT = 1000
+FIRST_ROUND = 0.6  # share of the solver time before lunches are pinned where they fell
 
 
 def _skills_text(skills: dict[str, int]) -> str:
@@ -112,7 +113,13 @@ class _Planner:
 		return start <= job.late and start + job.duration + int(self.D[self.loc(job), t.index]) <= t.end
 
 	# -- the routing model
-	def build(self, jobs: list[Job]) -> tuple[ProblemData, list[tuple[str, int]]]:
+	def build(
+		self, jobs: list[Job], lunch_at: dict[int, int] | None = None, pinned: dict[int, int] | None = None
+	) -> tuple[ProblemData, list[tuple[str, int]]]:
+		"""The PyVRP instance. `lunch_at` (technician -> location index) places each lunch where
+		the previous round had it, which makes the drive after lunch exact while it stays there;
+		`pinned` (job -> start) fixes both visits of a two-technician job to one common start."""
+		pinned = pinned or {}
 		T = self.T
 		techs = self.p.techs
 		n_base = T + len(self.p.jobs)
@@ -133,11 +140,14 @@ class _Planner:
 		for k, i in enumerate(extra):
 			loc_of[i] = n_base + k
 		N = n_base + len(extra)
+		lunch_at = lunch_at or {}
 		base_src = list(range(n_base)) + [
-			self.T + items[i][1] if items[i][0] == KIND_ASSIST else 0 for i in extra
+			self.T + items[i][1] if items[i][0] == KIND_ASSIST else lunch_at.get(items[i][1], 0)
+			for i in extra
 		]
 		src = np.asarray(base_src)
-		dur = self.D[np.ix_(src, src)].copy()
+		true = self.D[np.ix_(src, src)]
+		dur = true.copy()
 		lunch_locs = [loc_of[i] for i in extra if items[i][0] == KIND_LUNCH]
 		for i in extra:
 			kind, ref = items[i]
@@ -185,8 +195,8 @@ class _Planner:
 					l,
 					delivery=load,
 					service_duration=job.duration,
-					tw_early=max(0, job.early),
-					tw_late=max(0, job.late),
+					tw_early=max(0, pinned.get(ref, job.early)),
+					tw_late=max(0, pinned.get(ref, job.late)),
 					prize=weight + job.duration,
 					required=False,
 					name=f"{kind}:{job.name}",
@@ -211,8 +221,12 @@ class _Planner:
 				# unknown to a matrix (it depends on where lunch was), so it is estimated as a
 				# typical short leg into the next stop; finalise() times it exactly.
 				own = loc_of[items.index((KIND_LUNCH, t.index))]
-				pdur[:, own] = 0
-				pdur[own, :] = typical_in
+				if t.index in lunch_at:
+					pdur[:, own] = true[:, own]
+					pdur[own, :] = true[own, :]
+				else:
+					pdur[:, own] = 0
+					pdur[own, :] = typical_in
 				banned = [l for l in lunch_locs if l != own]
 			bias = np.zeros(N, dtype=np.int64)
 			for (kind, ref), l in zip(items, loc_of, strict=True):
@@ -277,6 +291,42 @@ class _Planner:
 			"overtime": back > t.end,
 			"back": back,
 			"home_leg": home_leg,
+		}
+
+	def routes_of(self, solution, items) -> dict[int, list[tuple[str, int]]]:
+		return {
+			r.vehicle_type(): [items[a.idx] for a in r.schedule() if a.is_client()] for r in solution.routes()
+		}
+
+	def pair_starts(self, routes: dict[int, list[tuple[str, int]]]) -> dict[int, int]:
+		"""Common starts of the two-technician jobs that two different technicians can start together."""
+		techs = self.p.techs
+		where = {}
+		for ti, route in routes.items():
+			for kind, ref in route:
+				if kind != KIND_LUNCH:
+					where[(kind, ref)] = ti
+		release: dict = {}
+		starts: dict = {}
+		for _sync in range(40):
+			starts = {}
+			for ti, r in routes.items():
+				for kind, ref, *rest in self.simulate(techs[ti], r, release)["stops"]:
+					starts[(kind, ref)] = rest[2]
+			moved = False
+			for (kind, ref), st in starts.items():
+				if kind == KIND_ASSIST and (KIND_JOB, ref) in starts and starts[(KIND_JOB, ref)] != st:
+					release[(KIND_JOB, ref)] = release[(KIND_ASSIST, ref)] = max(st, starts[(KIND_JOB, ref)])
+					moved = True
+			if not moved:
+				break
+		return {
+			ref: st
+			for (kind, ref), st in starts.items()
+			if kind == KIND_ASSIST
+			and starts.get((KIND_JOB, ref)) == st
+			and where.get((KIND_JOB, ref)) != where.get((KIND_ASSIST, ref))
+			and self.p.jobs[ref].early <= st <= self.p.jobs[ref].late
 		}
 
 	def _cost(self, sim) -> tuple:
@@ -506,9 +556,36 @@ def plan_day(
 	routes: dict[int, list[tuple[str, int]]] = {}
 	spent = 0.0
 	if plannable and problem.techs:
-		data, items = planner.build(plannable)
 		started = time.perf_counter()
-		solution, _spent = engine.solve(data, time_limit_s, seed)
+		data, items = planner.build(plannable)
+		solution, _spent = engine.solve(data, time_limit_s * FIRST_ROUND, seed)
+		if any(k in (KIND_LUNCH, KIND_ASSIST) for k, _ in items):
+			# second round: each lunch where the first round put it, so that the drive after it
+			# is a real matrix entry, and each two-technician job pinned to the common start the
+			# first round allows; warm-started from the first round's routes
+			lunch_at = {}
+			for route in solution.routes():
+				ti = route.vehicle_type()
+				previous = planner.start_loc[ti]
+				for a in route.schedule():
+					if not a.is_client():
+						continue
+					kind, ref = items[a.idx]
+					if kind == KIND_LUNCH:
+						lunch_at[ti] = previous
+					else:
+						previous = planner.T + ref
+			pinned = planner.pair_starts(planner.routes_of(solution, items))
+			data, items = planner.build(plannable, lunch_at, pinned)
+			warm = Solution(
+				data,
+				[
+					Route(data, [a.idx for a in r.schedule() if a.is_client()], r.vehicle_type())
+					for r in solution.routes()
+				],
+			)
+			remaining = time_limit_s - (time.perf_counter() - started)
+			solution, _spent = engine.solve(data, max(0.05, remaining), seed, warm)
 		spent = time.perf_counter() - started
 		served = set()
 		for route in solution.routes():
