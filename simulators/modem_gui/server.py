@@ -128,6 +128,8 @@ class SimulatorStats:
 	non_read_actions: int = 0
 	page_loads: int = 0
 	requests: int = 0
+	# (start, end) monotonic times of each data request: shows how many the bridge runs at once
+	intervals: list = field(default_factory=list)
 	refused: dict = field(default_factory=dict)
 
 	def refuse(self, reason: str):
@@ -163,6 +165,7 @@ class ModemGuiSimulator:
 		self.hang_paths: set[str] = set()
 		# HTML injected into the page, e.g. an <img> pointing elsewhere to test the bridge's origin guard
 		self.extra_html = ""
+		self.delay_s = 0.0  # a slow modem: each data request takes this long
 		self.stats = SimulatorStats()
 		self._lock = threading.Lock()
 		self._sessions: dict[str, _Session] = {}
@@ -287,6 +290,15 @@ class ModemGuiSimulator:
 		return 200, base64.b64encode(reply).decode(), {"Set-Cookie": cookie}
 
 	def handle_data(self, body: bytes, cookies: dict, token: str | None) -> tuple[int, str]:
+		started = time.monotonic()
+		if self.delay_s:
+			time.sleep(self.delay_s)
+		try:
+			return self._handle_data(body, cookies, token)
+		finally:
+			self.stats.intervals.append((started, time.monotonic()))
+
+	def _handle_data(self, body: bytes, cookies: dict, token: str | None) -> tuple[int, str]:
 		now = time.monotonic()
 		with self._lock:
 			session = self._sessions.get(cookies.get("JSESSIONID", ""))

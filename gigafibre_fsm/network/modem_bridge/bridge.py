@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import hashlib
 import hmac
 import os
@@ -260,7 +261,7 @@ class ModemBridge:
 			salt = secrets.token_bytes(16)
 			digest = _credential_digest(salt, user, password)
 			session = _Session(ip, user, digest, salt, context, page, base_url, counters, time.monotonic())
-			await self._with_timeout(self._do_login(session, password), ip)
+			await self._limited(ip, lambda: self._do_login(session, password))
 			session.last_used_mono = time.monotonic()  # the idle clock starts when the login is done
 			self._sessions[ip] = session
 			return session
@@ -365,68 +366,51 @@ class ModemBridge:
 		session = self._sessions.get(ip)
 		if session is None:
 			raise SessionNotOpen(_("No open session with the modem at {ip}; log in first"), ip=ip)
-		stage = {"running": False}
-
-		async def locked():
-			async with session.lock, self._ops:
-				if session.closed:
-					raise SessionNotOpen(_("No open session with the modem at {ip}; log in first"), ip=ip)
-				stage["running"] = True
-				return await operation(session)
-
-		try:
-			result = await asyncio.wait_for(locked(), self.settings.operation_timeout_s)
-		except asyncio.TimeoutError:
-			if stage["running"]:
-				await self._drop(session)  # a hung page is not trusted again
-				raise ModemTimeout(
-					_("The modem at {ip} did not answer within {seconds} s; its session was closed"),
-					ip=ip,
-					seconds=self.settings.operation_timeout_s,
-				)
-			raise BridgeBusy(_("The modem bridge is busy; retry later"))
-		except (SessionNotOpen, ExternalServiceError, InvalidInput):
-			raise
-		except Exception as exc:
-			await self._drop(session)
-			if _is_playwright_timeout(exc):
-				raise ModemTimeout(
-					_("The modem at {ip} did not answer within {seconds} s; its session was closed"),
-					ip=ip,
-					seconds=self.settings.operation_timeout_s,
-				)
-			raise ExternalServiceError(
-				_("The browser failed while reading the modem at {ip}: {detail}"),
-				ip=ip,
-				detail=str(exc)[:200],
-			)
+		result = await self._limited(ip, lambda: operation(session), session)
 		session.operations += 1
 		self._touch(session)
 		return result
 
-	async def _with_timeout(self, coro, ip: str):
+	async def _limited(self, ip: str, work, session: _Session | None = None):
+		"""Run `work()` one at a time per session, under the operations cap and the timeout.
+
+		A page that hangs or breaks is not trusted again: its session is closed. Time spent waiting
+		for a free slot is not the modem's fault: it gives BridgeBusy instead.
+		"""
+		stage = {"running": False}
+
+		async def limited():
+			async with session.lock if session is not None else contextlib.nullcontext():
+				if session is not None and session.closed:
+					raise SessionNotOpen(_("No open session with the modem at {ip}; log in first"), ip=ip)
+				async with self._ops:
+					stage["running"] = True
+					return await work()
+
 		try:
-			return await asyncio.wait_for(coro, self.settings.operation_timeout_s)
+			return await asyncio.wait_for(limited(), self.settings.operation_timeout_s)
 		except asyncio.TimeoutError:
-			raise ModemTimeout(
-				_("The modem at {ip} did not answer within {seconds} s; its session was closed"),
-				ip=ip,
-				seconds=self.settings.operation_timeout_s,
-			)
-		except (ExternalServiceError, InvalidInput):
+			if not stage["running"]:
+				raise BridgeBusy(_("The modem bridge is busy; retry later"))
+		except (SessionNotOpen, ExternalServiceError, InvalidInput):
 			raise
 		except Exception as exc:
-			if _is_playwright_timeout(exc):
-				raise ModemTimeout(
-					_("The modem at {ip} did not answer within {seconds} s; its session was closed"),
+			if not _is_playwright_timeout(exc):
+				if session is not None:
+					await self._drop(session)
+				raise ExternalServiceError(
+					_("The browser failed while reading the modem at {ip}: {detail}"),
 					ip=ip,
-					seconds=self.settings.operation_timeout_s,
+					detail=str(exc)[:200],
 				)
-			raise ExternalServiceError(
-				_("The browser failed while reading the modem at {ip}: {detail}"),
-				ip=ip,
-				detail=str(exc)[:200],
-			)
+		# only timeouts of a running operation get here
+		if session is not None:
+			await self._drop(session)
+		raise ModemTimeout(
+			_("The modem at {ip} did not answer within {seconds} s; its session was closed"),
+			ip=ip,
+			seconds=self.settings.operation_timeout_s,
+		)
 
 	# -- browser ----------------------------------------------------------------------------------
 	async def _ensure_browser(self):

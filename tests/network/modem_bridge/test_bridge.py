@@ -5,6 +5,7 @@ suite short.
 """
 
 import asyncio
+import itertools
 import time
 
 import pytest
@@ -157,19 +158,31 @@ def test_sessions_expire_after_the_idle_ttl_or_when_the_modem_drops_them(modem):
 	assert modem.stats.logins_ok == 2
 
 
-def test_session_cap_evicts_the_least_recently_used_idle_session_and_refuses_when_all_are_busy(fleet):
+def test_session_and_operation_caps(fleet):
 	a, b, c = (sim.host for sim in fleet)
 
 	async def scenario():
-		settings = settings_for(fleet[0], max_sessions=2, operation_timeout_s=1.5)
+		settings = settings_for(
+			fleet[0], max_sessions=2, max_concurrent_operations=1, operation_timeout_s=1.5
+		)
 		async with ModemBridge(settings) as bridge:
 			await bridge.login(a, "admin", "admin")
 			await bridge.login(b, "admin", "admin")
 			await bridge.status(a)  # b is now the least recently used
 			await bridge.login(c, "admin", "admin")
-			assert [s.ip for s in await bridge.list_sessions()] == [a, c]
+			assert [s.ip for s in await bridge.list_sessions()] == [a, c]  # b was evicted
+			# one operation at a time across all sessions: slow modems' requests never overlap
+			await asyncio.sleep(0.5)  # the pages' own dashboard requests
+			for sim in fleet:
+				sim.delay_s, sim.stats.intervals = 0.1, []
+			await asyncio.gather(*(op(ip) for ip in (a, c) for op in (bridge.status, bridge.screenshot)))
+			await asyncio.gather(bridge.dm_get(a, "DEV_INFO"), bridge.dm_get(c, "DEV_INFO"))
+			intervals = sorted(fleet[0].stats.intervals + fleet[2].stats.intervals)
+			assert len(intervals) == 4
+			assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(intervals))
 			# both sessions busy on hung pages: a third modem is refused, not queued
-			await asyncio.sleep(0.3)
+			for sim in fleet:
+				sim.delay_s = 0.0
 			fleet[0].hang_paths.add("/cgi_gdpr")
 			fleet[2].hang_paths.add("/cgi_gdpr")
 			busy = [asyncio.ensure_future(bridge.status(ip)) for ip in (a, c)]
@@ -177,7 +190,8 @@ def test_session_cap_evicts_the_least_recently_used_idle_session_and_refuses_whe
 			with pytest.raises(BridgeBusy) as err:
 				await bridge.login(b, "admin", "admin")
 			outcomes = await asyncio.gather(*busy, return_exceptions=True)
-			assert all(isinstance(o, ModemTimeout) for o in outcomes)
+			assert all(isinstance(o, (ModemTimeout, BridgeBusy)) for o in outcomes)
+			assert isinstance(outcomes[0], ModemTimeout)  # a held the slot and hung
 			return err.value
 
 	err = run(scenario())
