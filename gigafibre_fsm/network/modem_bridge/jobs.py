@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import os
 import threading
 from dataclasses import asdict
@@ -92,7 +93,7 @@ class _Runner:
 		future = asyncio.run_coroutine_threadsafe(coro, self.loop)
 		try:
 			return future.result(timeout)
-		except TimeoutError:
+		except concurrent.futures.TimeoutError:  # not the builtin TimeoutError before 3.11
 			future.cancel()
 			raise
 
