@@ -10,11 +10,14 @@ from .offers import (
 	RefusalReason,
 	Refused,
 	decide_acceptance,
+	hash_offer_token,
+	job_state_from,
 	make_offers,
 	new_offer_token,
 	offer_link,
 	offer_sms_text,
 	offers_to_withdraw,
+	verify_offer_token,
 )
 
 __all__ = [
@@ -27,9 +30,12 @@ __all__ = [
 	"RefusalReason",
 	"Refused",
 	"decide_acceptance",
+	"hash_offer_token",
+	"job_state_from",
 	"make_offers",
 	"new_offer_token",
 	"offer_link",
 	"offer_sms_text",
 	"offers_to_withdraw",
+	"verify_offer_token",
 ]

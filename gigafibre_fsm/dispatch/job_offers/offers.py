@@ -7,6 +7,8 @@ acceptances arriving together are then two decisions applied in sequence to the 
 the second one sees the first one's result.
 """
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -27,6 +29,7 @@ class Offer:
 	technician: str
 	expires_at: datetime
 	withdrawn: bool = False
+	declined: bool = False
 
 
 class JobStatus:
@@ -51,6 +54,7 @@ class RefusalReason:
 	EXPIRED = "expired"
 	TAKEN = "taken"
 	WITHDRAWN = "withdrawn"
+	DECLINED = "declined"
 	CANCELLED = "cancelled"
 
 
@@ -91,6 +95,35 @@ def new_offer_token() -> str:
 	return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def hash_offer_token(token: str) -> str:
+	"""Hex SHA-256 of an offer token: store this (Dispatch Job Offer.token_hash), send the token.
+	256 random bits need no salt or slow hash; a leaked table does not leak working links."""
+	return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def verify_offer_token(token: str | None, stored_hash: str | None) -> bool:
+	"""True if `token` matches `stored_hash`, compared in constant time."""
+	if not token or not stored_hash:
+		return False
+	return hmac.compare_digest(hash_offer_token(token), stored_hash)
+
+
+# Dispatch Job statuses once a technician holds the job.
+_HELD = ("Assigned", "En Route", "In Progress", "Completed")
+
+
+def job_state_from(job: str, status: str, technician: str | None) -> JobState:
+	"""The JobState of a Dispatch Job from its status and technician (as stored by the shell).
+
+	Cancelled -> cancelled; a technician set (or a held status) -> taken by them; else open.
+	"""
+	if status == "Cancelled":
+		return JobState(job, JobStatus.CANCELLED, technician or None)
+	if technician or status in _HELD:
+		return JobState(job, JobStatus.TAKEN, technician or None)
+	return JobState(job, JobStatus.OPEN)
+
+
 def make_offers(job: str, technicians: Iterable[str], now: datetime, ttl: timedelta) -> list[Offer]:
 	"""One offer per eligible technician (duplicates dropped, order kept), each with its own
 	unguessable token, all expiring at `now + ttl`."""
@@ -116,7 +149,7 @@ def decide_acceptance(offer: Offer, job_state: JobState, now: datetime) -> Accep
 	1. the job was cancelled -> Refused(cancelled);
 	2. the job is taken: by this technician -> Accepted(already=True) (a double tap changes
 	   nothing); by anyone else -> Refused(taken) - the first valid acceptance won;
-	3. the offer was withdrawn -> Refused(withdrawn);
+	3. the offer was withdrawn -> Refused(withdrawn); the technician declined it -> Refused(declined);
 	4. `now` is at or after `expires_at` -> Refused(expired);
 	5. otherwise Accepted, with the job's new state (taken by this technician with this offer).
 	A refused decision never changes the state, so a later valid offer can still win.
@@ -145,6 +178,10 @@ def decide_acceptance(offer: Offer, job_state: JobState, now: datetime) -> Accep
 		return Refused(
 			offer, RefusalReason.WITHDRAWN, _("The offer for job {job} was withdrawn"), {"job": offer.job}
 		)
+	if offer.declined:
+		return Refused(
+			offer, RefusalReason.DECLINED, _("You declined the offer for job {job}"), {"job": offer.job}
+		)
 	if now >= offer.expires_at:
 		return Refused(
 			offer,
@@ -161,7 +198,10 @@ def offers_to_withdraw(offers: Iterable[Offer], accepted: Accepted) -> list[Offe
 	return [
 		replace(o, withdrawn=True)
 		for o in offers
-		if o.job == accepted.offer.job and o.token != accepted.offer.token and not o.withdrawn
+		if o.job == accepted.offer.job
+		and o.token != accepted.offer.token
+		and not o.withdrawn
+		and not o.declined
 	]
 
 

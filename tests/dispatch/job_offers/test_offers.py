@@ -12,10 +12,13 @@ from gigafibre_fsm.dispatch.job_offers import (
 	RefusalReason,
 	Refused,
 	decide_acceptance,
+	hash_offer_token,
+	job_state_from,
 	make_offers,
 	offer_link,
 	offer_sms_text,
 	offers_to_withdraw,
+	verify_offer_token,
 )
 from gigafibre_fsm.errors import InvalidInput
 
@@ -150,3 +153,44 @@ def test_offer_sms_text():
 	translated = offer_sms_text(offer, "Installation", NOW, "x", "https://x/o", translate=french.get)
 	assert translated.startswith("Nouvelle tâche offerte : Installation, le 2026-03-03 à 09:00")
 	assert offer_link("https://x/o/", "abc") == "https://x/o/abc"
+
+
+def test_declined_offer_cannot_be_accepted_and_is_not_withdrawn_again():
+	from dataclasses import replace
+
+	alice, bob = offers("alice", "bob")
+	bob_declined = replace(bob, declined=True)
+	refused = decide_acceptance(bob_declined, JobState("JOB-1"), NOW)
+	assert refused.reason == RefusalReason.DECLINED
+	accepted = decide_acceptance(alice, JobState("JOB-1"), NOW)
+	assert offers_to_withdraw([alice, bob_declined], accepted) == []
+
+
+def test_offer_token_hash_and_verify():
+	(offer,) = offers("alice")
+	stored = hash_offer_token(offer.token)
+	assert re.fullmatch(r"[0-9a-f]{64}", stored)
+	assert verify_offer_token(offer.token, stored)
+	assert not verify_offer_token(offer.token + "x", stored)
+	assert not verify_offer_token(None, stored) and not verify_offer_token(offer.token, "")
+
+
+@pytest.mark.parametrize(
+	"status, technician, expected",
+	[
+		("Open", None, JobState("JOB-1")),
+		("Open", "", JobState("JOB-1")),
+		("Assigned", "bob", JobState("JOB-1", JobStatus.TAKEN, "bob")),
+		("In Progress", "bob", JobState("JOB-1", JobStatus.TAKEN, "bob")),
+		("Completed", "bob", JobState("JOB-1", JobStatus.TAKEN, "bob")),
+		("Cancelled", None, JobState("JOB-1", JobStatus.CANCELLED)),
+	],
+)
+def test_job_state_from_dispatch_job(status, technician, expected):
+	assert job_state_from("JOB-1", status, technician) == expected
+
+
+def test_winner_double_tap_works_from_stored_job_state_without_token():
+	(alice,) = offers("alice")
+	again = decide_acceptance(alice, job_state_from("JOB-1", "Assigned", "alice"), NOW)
+	assert isinstance(again, Accepted) and again.already
