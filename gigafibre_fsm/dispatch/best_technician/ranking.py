@@ -218,7 +218,7 @@ class Ranking:
 
 
 def _check_job(job: JobRequest) -> None:
-	for what, value in (("start", job.start), ("end", job.end)):
+	for what, value in ((_("Start"), job.start), (_("End"), job.end)):
 		if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
 			raise InvalidInput(
 				_("{what} must be a date and time with a time zone, got {value}"), what=what, value=str(value)

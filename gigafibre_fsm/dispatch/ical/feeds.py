@@ -74,8 +74,8 @@ def job_uid(job_name: str, uid_domain: str = "gigafibre.ca") -> str:
 
 
 def _check_job(job: CalendarJob) -> None:
-	_aware(job.start, "start")
-	_aware(job.end, "end")
+	_aware(job.start, _("Start"))
+	_aware(job.end, _("End"))
 	if job.end <= job.start:
 		raise InvalidInput(
 			_("Job {job} ends at {end}, which is not after its start {start}"),
@@ -109,7 +109,7 @@ def _event(
 	event.add("status", _STATUSES[job.status])
 	event.add("sequence", job.sequence)
 	if job.modified is not None:
-		event.add("last-modified", _aware(job.modified, "modified").astimezone(UTC))
+		event.add("last-modified", _aware(job.modified, _("Last modified")).astimezone(UTC))
 	if job.url:
 		event.add("url", job.url)
 	if job.geo is not None:
@@ -161,9 +161,11 @@ def technician_feed(
 	"""
 	zone = _zone(tz)
 	stamp = (
-		_aware(now, "now").astimezone(UTC) if now is not None else datetime.now(UTC).replace(microsecond=0)
+		_aware(now, _("The current time")).astimezone(UTC)
+		if now is not None
+		else datetime.now(UTC).replace(microsecond=0)
 	)
-	jobs = sorted(jobs, key=lambda j: (_aware(j.start, "start").astimezone(UTC), j.name))
+	jobs = sorted(jobs, key=lambda j: (_aware(j.start, _("Start")).astimezone(UTC), j.name))
 	cal = _calendar(calendar_name or technician_name, zone)
 	cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
 	cal.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())  # Outlook's name for it
@@ -194,7 +196,9 @@ def appointment_ics(
 	zone = _zone(tz)
 	translate = translate or (lambda s: s)
 	stamp = (
-		_aware(now, "now").astimezone(UTC) if now is not None else datetime.now(UTC).replace(microsecond=0)
+		_aware(now, _("The current time")).astimezone(UTC)
+		if now is not None
+		else datetime.now(UTC).replace(microsecond=0)
 	)
 	summary = translate(APPOINTMENT_SUMMARY).format(company=company.name)
 	lines = [line for line in (job.summary, job.description) if line]

@@ -127,7 +127,7 @@ def job_state_from(job: str, status: str, technician: str | None) -> JobState:
 def make_offers(job: str, technicians: Iterable[str], now: datetime, ttl: timedelta) -> list[Offer]:
 	"""One offer per eligible technician (duplicates dropped, order kept), each with its own
 	unguessable token, all expiring at `now + ttl`."""
-	_require_aware(now, "now")
+	_require_aware(now, _("The current time"))
 	if not isinstance(ttl, timedelta) or ttl <= timedelta(0):
 		raise InvalidInput(_("An offer must stay open for some time, got {ttl}"), ttl=str(ttl))
 	if not job:
@@ -154,7 +154,7 @@ def decide_acceptance(offer: Offer, job_state: JobState, now: datetime) -> Accep
 	5. otherwise Accepted, with the job's new state (taken by this technician with this offer).
 	A refused decision never changes the state, so a later valid offer can still win.
 	"""
-	_require_aware(now, "now")
+	_require_aware(now, _("The current time"))
 	if offer.job != job_state.job:
 		raise InvalidInput(
 			_("Offer for job {offer_job} cannot be decided against job {job}"),
@@ -232,7 +232,7 @@ def offer_sms_text(
 	for the technician's language). Dates are ISO (2026-03-03) and times 24 h (14:30): both
 	read the same in French and English. `tz` (a tzinfo) defaults to `start`'s own.
 	"""
-	_require_aware(start, "start")
+	_require_aware(start, _("Start"))
 	zone = tz or start.tzinfo
 	local_start = start.astimezone(zone)
 	template = (translate or (lambda s: s))(OFFER_SMS)

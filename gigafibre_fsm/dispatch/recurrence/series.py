@@ -61,7 +61,7 @@ def _real_local(value: datetime, zone) -> datetime:
 
 
 def _check_horizon(horizon_start: datetime, horizon_end: datetime) -> None:
-	for name, value in (("horizon_start", horizon_start), ("horizon_end", horizon_end)):
+	for name, value in ((_("Period start"), horizon_start), (_("Period end"), horizon_end)):
 		if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
 			raise InvalidInput(
 				_("{what} must be a date and time with a time zone, got {value}"), what=name, value=str(value)
@@ -92,7 +92,7 @@ def _exdate_filter(exdates: Iterable) -> tuple[set[datetime], set[date]]:
 			if value.tzinfo is None or value.utcoffset() is None:
 				raise InvalidInput(
 					_("{what} must be a date and time with a time zone, got {value}"),
-					what="exdate",
+					what=_("Exception date"),
 					value=str(value),
 				)
 			instants.add(_utc(value))

@@ -120,8 +120,8 @@ def booked_blocks(booked: list[BookedJob], tz=DEFAULT_TZ, travel: Travel | None 
 	zone = get_zone(tz)
 	jobs = []
 	for job in booked:
-		require_aware(job.start, "start")
-		require_aware(job.end, "end")
+		require_aware(job.start, _("Start"))
+		require_aware(job.end, _("End"))
 		jobs.append(job)
 	jobs.sort(key=lambda j: (j.start.astimezone(UTC), j.end.astimezone(UTC)))
 	blocks = []
@@ -161,8 +161,8 @@ def free_intervals(
 	zone = get_zone(tz)
 	blocks = []
 	for absence in absences:
-		require_aware(absence.start, "start")
-		require_aware(absence.end, "end")
+		require_aware(absence.start, _("Start"))
+		require_aware(absence.end, _("End"))
 		blocks.append((absence.start.astimezone(UTC), absence.end.astimezone(UTC)))
 	blocks.extend(booked_blocks(booked, zone, travel))
 	free = subtract(working_intervals(weekly, extra, start, end, zone), blocks)
@@ -181,8 +181,8 @@ def is_free(
 ) -> bool:
 	"""True if the whole slot lies within one free interval (see `free_intervals`)."""
 	zone = get_zone(tz)
-	require_aware(slot_start, "slot_start")
-	require_aware(slot_end, "slot_end")
+	require_aware(slot_start, _("Slot start"))
+	require_aware(slot_end, _("Slot end"))
 	if slot_end <= slot_start:
 		raise InvalidInput(
 			_("The slot ends at {end}, which is not after its start {start}"),

@@ -166,8 +166,8 @@ def require_aware(value: datetime, what: str) -> None:
 
 def validate_absence(absence: Absence) -> None:
 	"""Raise InvalidInput unless the absence has aware bounds and ends after it starts."""
-	require_aware(absence.start, "start")
-	require_aware(absence.end, "end")
+	require_aware(absence.start, _("Start"))
+	require_aware(absence.end, _("End"))
 	if absence.end <= absence.start:
 		raise InvalidInput(
 			_("Absence ends at {end}, which is not after its start {start}"),
