@@ -7,11 +7,16 @@ client side is the page's JavaScript (static/gdpr.js) running in a real browser.
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import hmac
+import ipaddress
 import json
+import os
 import secrets
 import socket
+import ssl
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,10 +24,12 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes, padding
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric import padding as rsa_padding
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.x509.oid import NameOID
 
 STATIC = Path(__file__).parent / "static"
 
@@ -155,6 +162,7 @@ class ModemGuiSimulator:
 		lockout_s: float = 60.0,
 		data_model: dict | None = None,
 		rsa_key: rsa.RSAPrivateKey | None = None,
+		tls: bool = False,
 	):
 		self.host, self.port = host, port
 		self.username, self.password = username, password
@@ -162,6 +170,7 @@ class ModemGuiSimulator:
 		self.max_failed_logins, self.lockout_s = max_failed_logins, lockout_s
 		self.data_model = data_model if data_model is not None else default_data_model()
 		self.rsa_key = rsa_key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
+		self.tls = tls  # HTTPS with a self-signed certificate, as modems present
 		self.hang_paths: set[str] = set()
 		# HTML injected into the page, e.g. an <img> pointing elsewhere to test the bridge's origin guard
 		self.extra_html = ""
@@ -185,6 +194,10 @@ class ModemGuiSimulator:
 
 		self._server = ThreadingHTTPServer((self.host, self.port), Handler)
 		self._server.daemon_threads = True
+		if self.tls:
+			self._server.socket = _self_signed_context(self.host).wrap_socket(
+				self._server.socket, server_side=True
+			)
 		self.port = self._server.server_address[1]
 		self._thread = threading.Thread(
 			target=self._server.serve_forever, args=(0.05,), name="modem-gui-sim", daemon=True
@@ -207,7 +220,7 @@ class ModemGuiSimulator:
 
 	@property
 	def base_url(self) -> str:
-		return f"http://{self.host}:{self.port}"
+		return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
 	def expire_sessions(self):
 		"""Forget every session, as a modem reboot would."""
@@ -429,6 +442,41 @@ class _Handler(BaseHTTPRequestHandler):
 			self._send(status, text, "text/plain")
 		else:
 			self._send(HTTPStatus.NOT_FOUND, "not found", "text/plain")
+
+
+def _self_signed_context(host: str) -> ssl.SSLContext:
+	"""A throw-away self-signed certificate for `host` (files in a temp folder, removed at once)."""
+	key = ec.generate_private_key(ec.SECP256R1())
+	name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+	now = datetime.datetime.now(datetime.timezone.utc)
+	cert = (
+		x509.CertificateBuilder()
+		.subject_name(name)
+		.issuer_name(name)
+		.public_key(key.public_key())
+		.serial_number(x509.random_serial_number())
+		.not_valid_before(now - datetime.timedelta(days=1))
+		.not_valid_after(now + datetime.timedelta(days=30))
+		.add_extension(
+			x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]), critical=False
+		)
+		.sign(key, hashes.SHA256())
+	)
+	context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+	with tempfile.TemporaryDirectory() as tmp:
+		cert_path, key_path = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+		with open(cert_path, "wb") as f:
+			f.write(cert.public_bytes(serialization.Encoding.PEM))
+		with open(key_path, "wb") as f:
+			f.write(
+				key.private_bytes(
+					serialization.Encoding.PEM,
+					serialization.PrivateFormat.PKCS8,
+					serialization.NoEncryption(),
+				)
+			)
+		context.load_cert_chain(cert_path, key_path)
+	return context
 
 
 _SHARED_KEY: rsa.RSAPrivateKey | None = None

@@ -19,6 +19,7 @@ from gigafibre_fsm.network.modem_bridge import (
 	SessionNotOpen,
 )
 from gigafibre_fsm.network.modem_bridge.memory import pids_with_marker, process_tree
+from simulators.modem_gui import ModemGuiSimulator, shared_test_key
 
 from .conftest import alive, our_browser_pids, run, settings_for
 
@@ -137,7 +138,8 @@ def test_a_hung_page_times_out_and_its_session_is_closed(modem):
 
 def test_sessions_expire_after_the_idle_ttl_or_when_the_modem_drops_them(modem):
 	async def scenario():
-		async with ModemBridge(settings_for(modem, session_ttl_s=0.8)) as bridge:
+		settings = settings_for(modem, session_ttl_s=0.8, browser_idle_close_s=0.6)
+		async with ModemBridge(settings) as bridge:
 			await bridge.login("127.0.0.2", "admin", "admin")
 			await asyncio.sleep(0.4)
 			await bridge.status("127.0.0.2")  # use keeps it alive
@@ -153,9 +155,25 @@ def test_sessions_expire_after_the_idle_ttl_or_when_the_modem_drops_them(modem):
 				await bridge.status("127.0.0.2")
 			assert "ended the session" in str(err.value)
 			assert await bridge.list_sessions() == []
+			# with no session left, the browser itself is closed after a while (and relaunched on demand)
+			marker = bridge.marker
+			await asyncio.sleep(1.5)
+			assert not bridge.browser_running and pids_with_marker(marker) == []
 
 	run(scenario())
 	assert modem.stats.logins_ok == 2
+
+
+def test_https_gui_with_a_self_signed_certificate(modem):
+	with ModemGuiSimulator("127.0.0.5", rsa_key=shared_test_key(), tls=True) as sim:
+
+		async def scenario():
+			async with ModemBridge(settings_for(sim, scheme="https")) as bridge:
+				await bridge.login("127.0.0.5", "admin", "admin")
+				return await bridge.dm_get("127.0.0.5", "DEV_INFO", ["modelName"])
+
+		assert run(scenario()) == {"modelName": "XX230v"}
+		assert sim.base_url.startswith("https://") and sim.stats.logins_ok == 1
 
 
 def test_session_and_operation_caps(fleet):
