@@ -70,7 +70,7 @@ class _Row:
 	def required(self, field):
 		value = self.raw(field)
 		if value is None:
-			raise InvalidInput(_("{row}: the field {field} is required"), row=self.where, field=field)
+			raise InvalidInput(_("Row {row}: the field {field} is required"), row=self.where, field=field)
 		return value
 
 	def number(self, field, required=True, integer=False):
@@ -86,7 +86,7 @@ class _Row:
 			return number
 		except (TypeError, ValueError):
 			raise InvalidInput(
-				_("{row}: the field {field} must be a number (got {value})"),
+				_("Row {row}: the field {field} must be a number (got {value})"),
 				row=self.where,
 				field=field,
 				value=repr(value),
@@ -103,7 +103,7 @@ class _Row:
 			dt = datetime.fromisoformat(str(value))
 		except ValueError:
 			raise InvalidInput(
-				_("{row}: the field {field} must be a time HH:MM or an ISO 8601 date-time (got {value})"),
+				_("Row {row}: the field {field} must be a time HH:MM or an ISO 8601 date-time (got {value})"),
 				row=self.where,
 				field=field,
 				value=repr(value),
@@ -130,7 +130,7 @@ class _Row:
 			except (TypeError, ValueError):
 				raise InvalidInput(
 					_(
-						"{row}: the field {field} must list tag:level pairs such as fibre_splicing:3;ont_install:2 (got {value})"
+						"Row {row}: the field {field} must list tag:level pairs such as fibre_splicing:3;ont_install:2 (got {value})"
 					),
 					row=self.where,
 					field=field,
@@ -148,7 +148,7 @@ class _Row:
 		if text in ("0", "false", "no", "non", "n"):
 			return False
 		raise InvalidInput(
-			_("{row}: the field {field} must be yes or no (got {value})"),
+			_("Row {row}: the field {field} must be yes or no (got {value})"),
 			row=self.where,
 			field=field,
 			value=repr(value),
@@ -262,7 +262,7 @@ def load_plan_file(path: str | Path, day: date | None = None, timezone: str | No
 		)
 	techs, jobs = [], []
 	for n, data in enumerate(reader, start=2):
-		row = _Row(f"Row {n}", data, day, tz)
+		row = _Row(str(n), data, day, tz)
 		kind = (row.raw("record") or "").lower()
 		if kind in ("technician", "tech"):
 			techs.append(_technician(row))
@@ -270,7 +270,7 @@ def load_plan_file(path: str | Path, day: date | None = None, timezone: str | No
 			jobs.append(_job(row))
 		else:
 			raise InvalidInput(
-				_("{row}: unknown record type {value} (use technician or job)"),
+				_("Row {row}: unknown record type {value} (use technician or job)"),
 				row=row.where,
 				value=repr(kind),
 			)

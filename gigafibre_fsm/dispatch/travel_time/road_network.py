@@ -18,7 +18,7 @@ def _coords(points: Sequence[Point]) -> str:
 
 
 class _TableService:
-	service = "routing service"
+	service = _("routing service")
 	max_coordinates = 100
 
 	def __init__(self, timeout: float):
@@ -107,7 +107,7 @@ class OsrmTravel(_TableService):
 	are fetched in blocks with `sources`/`destinations`.
 	"""
 
-	service = "OSRM server"
+	service = _("OSRM server")
 
 	def __init__(
 		self, base_url: str, timeout: float = 30.0, profile: str = "driving", max_coordinates: int = 100
@@ -128,7 +128,7 @@ class MapboxTravel(_TableService):
 	matrices are fetched in blocks.
 	"""
 
-	service = "Mapbox Matrix API"
+	service = _("Mapbox Matrix API")
 
 	def __init__(
 		self,

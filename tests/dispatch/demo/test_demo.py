@@ -114,20 +114,20 @@ def test_json_export_is_read(tmp_path):
 	[
 		(
 			"job,J1,abc,-73.5,,,45",
-			"{row}: the field {field} must be a number (got {value})",
-			{"row": "Row 2", "field": "lat"},
+			"Row {row}: the field {field} must be a number (got {value})",
+			{"row": "2", "field": "lat"},
 		),
 		(
 			"job,J1,45.5,-73.5,,,",
-			"{row}: the field {field} is required",
-			{"row": "Row 2", "field": "duration_min"},
+			"Row {row}: the field {field} is required",
+			{"row": "2", "field": "duration_min"},
 		),
 		(
 			"job,J1,45.5,-73.5,,,45,25:99",
-			"{row}: the field {field} must be a time HH:MM or an ISO 8601 date-time (got {value})",
+			"Row {row}: the field {field} must be a time HH:MM or an ISO 8601 date-time (got {value})",
 			{"field": "earliest_start"},
 		),
-		("truck,T1", "{row}: unknown record type {value} (use technician or job)", {"row": "Row 2"}),
+		("truck,T1", "Row {row}: unknown record type {value} (use technician or job)", {"row": "2"}),
 	],
 )
 def test_bad_rows_name_the_row_and_the_field(tmp_path, row, template, params):
