@@ -290,3 +290,17 @@ def test_bad_input_is_refused_with_a_clear_message_before_solving(techs, jobs, t
 def test_no_technicians_means_every_job_is_unassigned_not_an_error():
 	p = plan([], [job("A")])
 	assert p.routes == {} and p.unassigned["A"].code == "no_skill"
+
+
+def test_a_road_network_provider_plugs_in():
+	from gigafibre_fsm.dispatch.travel_time import OsrmTravel
+	from simulators.routing import RoutingDouble
+
+	techs = [tech("Ann"), tech("Bob", home=LAVAL)]
+	jobs = [job(f"J{i}", near(i, LAVAL if i % 2 else MTL)) for i in range(6)]
+	with RoutingDouble("osrm") as double:
+		travel = OsrmTravel(double.base_url)
+		p = plan(techs, jobs, travel=travel)
+		assert double.requests  # the matrix came from the server
+		assert check_plan(techs, jobs, p, travel, day=DAY) == []
+	assert not p.unassigned and p.travel_m > 0
