@@ -31,13 +31,30 @@ def get_zone(tz) -> ZoneInfo:
 
 
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
-	"""The UTC instant of wall time `at` on `day` in `zone`.
+	"""The UTC instant when the wall clock in `zone` first reads `at` on `day`.
 
-	A wall time inside the spring-forward gap (02:30 on the March change) does not exist; with
-	fold=0 zoneinfo reads it with the pre-change offset, which lands just after the gap (03:30
-	EDT). A time repeated in November (01:30) is read as its first occurrence.
+	A shift covers the moments whose wall-clock reading lies in [start, end). So a wall time
+	inside the spring-forward gap (02:30 on the March change, which never shows on a clock)
+	maps to the end of the gap (03:00 EDT), and a time repeated in November (01:30) to its
+	first occurrence (EDT).
 	"""
-	return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+	wall = datetime.combine(day, at, tzinfo=zone)
+	instant = wall.astimezone(UTC)
+	if instant.astimezone(zone).replace(tzinfo=None) == wall.replace(tzinfo=None):
+		return instant
+	# In a gap: fold=1 reads it with the offset after the change, fold=0 with the one before;
+	# the change happens between the two readings. Find it to the second.
+	low, high = wall.replace(fold=1).astimezone(UTC), instant
+	if low > high:
+		low, high = high, low
+	after = high.astimezone(zone).utcoffset()
+	while (high - low) > timedelta(seconds=1):
+		middle = low + (high - low) / 2
+		if middle.astimezone(zone).utcoffset() == after:
+			high = middle
+		else:
+			low = middle
+	return high.replace(microsecond=0)
 
 
 def _merge(intervals: list[Interval]) -> list[Interval]:

@@ -188,3 +188,72 @@ def test_subtract_edge_cases():
 		(at(MON, 10), at(MON, 16))
 	]
 	assert subtract(a, [(at(MON, 15), at(MON, 16))]) == [(at(MON, 8), at(MON, 15))]
+
+
+def test_shift_bound_inside_the_spring_gap_maps_to_the_end_of_the_gap():
+	# 02:30 never shows on a clock that night: the shift starts when the clock reads 03:00
+	(free,) = free_intervals([WeeklyShift(6, time(2, 30), time(5))], [], [], [], SPRING, SPRING)
+	assert free[0] == datetime(2026, 3, 8, 3, 0, tzinfo=TZ)
+	assert real_duration(free) == timedelta(hours=2)
+	(free,) = free_intervals([WeeklyShift(6, time(1), time(2, 30))], [], [], [], SPRING, SPRING)
+	assert real_duration(free) == timedelta(hours=1)
+
+
+def _brute_force_free_minutes(weekly, extra, absences, booked, first, last):
+	"""Minute by minute: is the wall clock inside a shift, and is no absence or job going on?"""
+	start = datetime.combine(first, time(0), tzinfo=TZ).astimezone(UTC) - timedelta(hours=2)
+	end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=TZ).astimezone(UTC) + timedelta(hours=2)
+	free = set()
+	moment = start
+	while moment < end:
+		wall = moment.astimezone(TZ)
+		if first <= wall.date() <= last:
+			shifts = [(s.start, s.end) for s in weekly if s.weekday == wall.weekday()]
+			shifts += [(s.start, s.end) for s in extra if s.day == wall.date()]
+			working = any(a <= wall.time() < b for a, b in shifts)
+			blocked = any(b.start <= moment < b.end for b in [*absences, *booked])
+			if working and not blocked:
+				free.add(moment)
+		moment += timedelta(minutes=15)
+	return free
+
+
+def _minutes_of(intervals):
+	out = set()
+	for start, end in intervals:
+		moment = start.astimezone(UTC)
+		while moment < end.astimezone(UTC):
+			out.add(moment)
+			moment += timedelta(minutes=15)
+	return out
+
+
+@pytest.mark.parametrize("first", [date(2026, 3, 5), date(2026, 6, 10), date(2026, 10, 29)])
+def test_free_intervals_match_a_minute_by_minute_reference(first):
+	import random
+
+	rng = random.Random(first.toordinal())
+	last = first + timedelta(days=5)  # spans the DST change for March and October/November
+
+	def quarter(lo, hi):
+		return time(*divmod(rng.randrange(lo * 4, hi * 4) * 15, 60))
+
+	for _round in range(15):
+		weekly = []
+		for day in range(7):
+			# bounds from 03:00 so that the fall's repeated hour does not make one shift two
+			a, b = sorted(rng.sample(range(3 * 4, 24 * 4), 2))
+			weekly.append(WeeklyShift(day, time(*divmod(a * 15, 60)), time(*divmod(b * 15, 60))))
+		extra = [ExtraShift(first + timedelta(days=rng.randrange(6)), quarter(3, 10), quarter(10, 23))]
+		absences, booked = [], []
+		for _ in range(rng.randrange(3)):
+			s = datetime.combine(first + timedelta(days=rng.randrange(6)), quarter(0, 23), tzinfo=TZ)
+			absences.append(Absence(s, s + timedelta(minutes=15 * rng.randrange(1, 40))))
+		for n in range(rng.randrange(6)):
+			s = datetime.combine(first + timedelta(days=rng.randrange(6)), quarter(3, 22), tzinfo=TZ)
+			booked.append(BookedJob(f"J{n}", s, s + timedelta(minutes=15 * rng.randrange(1, 8))))
+		got = free_intervals(weekly, extra, absences, booked, first, last)
+		assert _minutes_of(got) == _brute_force_free_minutes(weekly, extra, absences, booked, first, last)
+		# merged and sorted, nothing empty
+		assert all(s < e for s, e in got)
+		assert all(got[i][1] < got[i + 1][0] for i in range(len(got) - 1))
