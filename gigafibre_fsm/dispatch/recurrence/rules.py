@@ -1,7 +1,7 @@
 """Parsing and validating RFC 5545 RRULE strings for recurring jobs."""
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from dateutil.rrule import rrule, rrulestr
 
@@ -124,6 +124,63 @@ def build_rrule(rule: str, dtstart: datetime) -> rrule:
 	return result
 
 
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# The Gregorian calendar's weekdays and leap years repeat every 28 years within a century.
+_SCAN_DAYS = 28 * 366 + 7
+
+
+def _ints(value: str | None) -> set[int] | None:
+	return None if value is None else {int(v) for v in value.split(",")}
+
+
+def _some_day_matches(parts: dict[str, str], first: date) -> bool:
+	"""False if no day in the next 28 years passes the rule's day filters; True otherwise.
+
+	dateutil looks for an occurrence of an impossible rule (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30)
+	all the way to year 9999, which takes seconds of CPU even with UNTIL. This scan is a
+	superset of dateutil's filters (it ignores BYWEEKNO, BYSETPOS and BYDAY ordinals outside a
+	month) so it never refuses a possible rule; it stops at the first matching day.
+	"""
+	months = _ints(parts.get("BYMONTH"))
+	monthdays = _ints(parts.get("BYMONTHDAY"))
+	yeardays = _ints(parts.get("BYYEARDAY"))
+	weekdays: set[int] | None = None
+	ordinals: list[tuple[int, int]] = []  # (n, weekday) for "nth weekday of the month"
+	monthly_ordinals = parts["FREQ"] == "MONTHLY" or (parts["FREQ"] == "YEARLY" and months is not None)
+	if "BYDAY" in parts:
+		weekdays = set()
+		for token in parts["BYDAY"].split(","):
+			weekday = _WEEKDAYS.index(token[-2:])
+			number = int(token[:-2]) if token[:-2] not in ("", "+", "-") else 0
+			if number and monthly_ordinals:
+				ordinals.append((number, weekday))
+			else:
+				weekdays.add(weekday)
+	day = first
+	for _step in range(_SCAN_DAYS):
+		if months is not None and day.month not in months:
+			day += timedelta(days=1)
+			continue
+		month_length = (date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)).day
+		year_length = 366 if (date(day.year, 12, 31).timetuple().tm_yday == 366) else 365
+		ok = True
+		if monthdays is not None:
+			ok = day.day in monthdays or (day.day - month_length - 1) in monthdays
+		if ok and yeardays is not None:
+			yday = day.timetuple().tm_yday
+			ok = yday in yeardays or (yday - year_length - 1) in yeardays
+		if ok and (weekdays is not None or ordinals):
+			wd = day.weekday()
+			nth, nth_from_end = (day.day - 1) // 7 + 1, -((month_length - day.day) // 7 + 1)
+			ok = (weekdays is not None and wd in weekdays) or any(
+				w == wd and n in (nth, nth_from_end) for n, w in ordinals
+			)
+		if ok:
+			return True
+		day += timedelta(days=1)
+	return False
+
+
 def validate_rrule(rule: str, dtstart: datetime | None = None) -> str:
 	"""Check `rule` and return it normalised: upper case, RFC part order, no "RRULE:" prefix.
 
@@ -140,7 +197,8 @@ def validate_rrule(rule: str, dtstart: datetime | None = None) -> str:
 		if "UNTIL" in parts:
 			parts["UNTIL"] = _normalise_until(parts["UNTIL"], dtstart)
 		normalised = format_parts(parts)
-		if build_rrule(normalised, dtstart).after(dtstart, inc=True) is None:
+		rr = build_rrule(normalised, dtstart)
+		if not _some_day_matches(parts, dtstart.date()) or rr.after(dtstart, inc=True) is None:
 			raise InvalidInput(_("The repeat rule {rule} never occurs after its start"), rule=normalised)
 		return normalised
 	normalised = format_parts(parts)

@@ -73,6 +73,37 @@ def test_rule_that_never_occurs_is_refused():
 		validate_rrule("FREQ=DAILY;UNTIL=20200101T000000Z", START)
 
 
+@pytest.mark.parametrize(
+	"rule",
+	[
+		# dateutil alone would search these until year 9999 (seconds of CPU each)
+		"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+		"FREQ=WEEKLY;BYMONTH=4;BYMONTHDAY=31",
+		"FREQ=DAILY;BYMONTH=1;BYYEARDAY=366",
+		"FREQ=MONTHLY;BYDAY=5MO;BYMONTHDAY=1",
+	],
+)
+def test_impossible_day_filters_are_refused(rule):
+	with pytest.raises(InvalidInput, match="never occurs"):
+		validate_rrule(rule, START)
+
+
+@pytest.mark.parametrize(
+	"rule",
+	[
+		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",  # rare (2044) but possible
+		"FREQ=DAILY;BYYEARDAY=-1",
+		"FREQ=MONTHLY;BYDAY=-1FR",
+		"FREQ=MONTHLY;BYDAY=5MO",
+		"FREQ=MONTHLY;BYMONTHDAY=31",
+		"FREQ=YEARLY;BYDAY=20MO",
+		"FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO",
+	],
+)
+def test_rare_but_possible_rules_are_accepted(rule):
+	validate_rrule(rule, START)
+
+
 def test_naive_start_is_refused():
 	with pytest.raises(InvalidInput, match="time zone"):
 		validate_rrule("FREQ=DAILY", datetime(2026, 3, 2, 9))
