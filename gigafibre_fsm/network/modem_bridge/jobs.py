@@ -24,6 +24,7 @@ from dataclasses import asdict
 from gigafibre_fsm.errors import InvalidInput, _
 
 from .bridge import ModemBridge
+from .errors import SessionNotOpen
 from .settings import BridgeSettings
 
 OPERATIONS = ("login", "list_sessions", "close", "status", "dm_get", "screenshot")
@@ -34,15 +35,22 @@ async def _perform(bridge: ModemBridge, op, ip, user, password, oid, attrs):
 		return [asdict(s) for s in await bridge.list_sessions()]
 	if op == "close":
 		return await bridge.close(ip)
-	if op == "login" or user is not None or password is not None:
-		info = await bridge.login(ip, user, password)
-		if op == "login":
-			return asdict(info)
-	if op == "status":
-		return (await bridge.status(ip)).to_dict()
-	if op == "dm_get":
-		return await bridge.dm_get(ip, oid, attrs)
-	return await bridge.screenshot(ip)
+	if op == "login":
+		return asdict(await bridge.login(ip, user, password))
+	with_credentials = user is not None or password is not None
+	for attempt in (1, 2):
+		if with_credentials:
+			await bridge.login(ip, user, password)
+		try:
+			if op == "status":
+				return (await bridge.status(ip)).to_dict()
+			if op == "dm_get":
+				return await bridge.dm_get(ip, oid, attrs)
+			return await bridge.screenshot(ip)
+		except SessionNotOpen:
+			# a reused session the modem had dropped (reboot, its own timeout): log in once more
+			if not with_credentials or attempt == 2:
+				raise
 
 
 def run_bridge_operation(
