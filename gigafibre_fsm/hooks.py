@@ -48,3 +48,13 @@ doc_events = {
 override_doctype_dashboards = {
 	"Issue": "gigafibre_fsm.overrides.issue_dashboard.get_dashboard_data",
 }
+
+# Scheduler: events only enqueue or do a quick sweep; the work runs in background jobs
+# ---------------------------------------------------------------------------------
+scheduler_events = {
+	"cron": {
+		# Dispatch
+		"*/10 * * * *": ["gigafibre_fsm.dispatch.services.job_offers.expire_offers"],
+		# Network (below)
+	},
+}

@@ -5,7 +5,7 @@ Thin: check the caller, parse the arguments, call `dispatch.services`.
 
 import frappe
 
-from gigafibre_fsm.dispatch.services import board, day_planning
+from gigafibre_fsm.dispatch.services import board, calendars, day_planning, job_offers, technician_ranking
 
 DISPATCH_ROLES = ("Dispatcher", "System Manager")
 
@@ -43,3 +43,69 @@ def move_job(
 		"technician": doc.technician,
 		"modified": str(doc.modified),
 	}
+
+
+@frappe.whitelist(methods=["GET"])
+def best_technicians(job: str) -> dict:
+	"""Who can take this job at its time, best first, and why each other technician cannot."""
+	frappe.only_for(DISPATCH_ROLES)
+	return technician_ranking.rank_for_job(job)
+
+
+@frappe.whitelist(methods=["POST"])
+def offer_job(job: str, technicians: str | list | None = None) -> list[dict]:
+	"""Offer an open job by SMS link and live notification; the first valid acceptance wins."""
+	frappe.only_for(DISPATCH_ROLES)
+	if isinstance(technicians, str):
+		technicians = frappe.parse_json(technicians)
+	return job_offers.offer_job(job, technicians)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def accept_offer(token: str) -> dict:
+	"""Accept a job offer; the token from the SMS link is the technician's authority."""
+	return job_offers.accept_offer(token)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def decline_offer(token: str) -> dict:
+	return job_offers.decline_offer(token)
+
+
+@frappe.whitelist(methods=["POST"])
+def new_calendar_feed(technician: str) -> str:
+	"""A new secret iCal URL for a technician (the previous one stops working)."""
+	_only_dispatcher_or_the_technician(technician)
+	return calendars.new_feed_url(technician)
+
+
+@frappe.whitelist(methods=["POST"])
+def revoke_calendar_feed(technician: str) -> None:
+	_only_dispatcher_or_the_technician(technician)
+	calendars.revoke_feed(technician)
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def technician_calendar(token: str) -> None:
+	"""The technician's jobs as an iCal feed; the secret token in the URL is the authority."""
+	_send_ics("jobs.ics", calendars.technician_feed(token))
+
+
+@frappe.whitelist(methods=["GET"])
+def appointment_calendar(job: str) -> None:
+	"""The customer's appointment as an .ics file (staff, or the customer in the portal)."""
+	_send_ics(f"{job}.ics", calendars.appointment(job))
+
+
+def _send_ics(filename: str, content: bytes) -> None:
+	frappe.response["type"] = "binary"
+	frappe.response["filename"] = filename
+	frappe.response["filecontent"] = content
+	frappe.response["display_content_as"] = "inline"
+
+
+def _only_dispatcher_or_the_technician(technician: str) -> None:
+	if set(DISPATCH_ROLES) & set(frappe.get_roles()):
+		return
+	if frappe.db.get_value("Dispatch Technician", technician, "user") != frappe.session.user:
+		frappe.throw(frappe._("Only a dispatcher or the technician can do this"), frappe.PermissionError)

@@ -351,6 +351,10 @@ def check_core_is_framework_free(app: Path) -> list[str]:
 	return problems
 
 
+# _("...") or __("...") with a literal, in Jinja templates and desk JavaScript
+_TEMPLATE_CALL = re.compile(r"""\b(__|_)\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]""")
+
+
 def translatable_strings(app: Path) -> set[str]:
 	"""The literal strings passed to `_()` in Python, and the labels, options and descriptions
 	of doctypes and custom fields, which Frappe translates in forms and lists."""
@@ -366,6 +370,8 @@ def translatable_strings(app: Path) -> set[str]:
 				and isinstance(node.args[0].value, str)
 			):
 				strings.add(node.args[0].value)
+	for path in [*app.rglob("*.html"), *app.rglob("*.js")]:
+		strings.update(m.group(2) for m in _TEMPLATE_CALL.finditer(path.read_text()))
 	fields = [f for _, d in doctypes(app).values() for f in d.get("fields", [])] + _all_custom_fields(app)
 	strings.update(doctypes(app))
 	for f in fields:

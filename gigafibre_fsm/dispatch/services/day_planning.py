@@ -14,6 +14,7 @@ from frappe import _
 from frappe.utils import get_datetime, getdate
 
 from gigafibre_fsm.dispatch import day_planner, work_schedule
+from gigafibre_fsm.dispatch.services import workforce
 from gigafibre_fsm.dispatch.services.settings import dispatch_settings, travel_time_provider
 from gigafibre_fsm.errors import Conflict
 from gigafibre_fsm.errors import _ as mark
@@ -30,84 +31,32 @@ PRIORITY = {
 PREVIEW_TTL_S = 3600
 
 
-def _children(doctype: str, parents: list[str], fields: list[str], **filters) -> dict[str, list]:
-	rows = frappe.get_all(doctype, filters={"parent": ("in", parents), **filters}, fields=["parent", *fields])
-	by_parent: dict[str, list] = {}
-	for row in rows:
-		by_parent.setdefault(row.parent, []).append(row)
-	return by_parent
-
-
 def load_technicians(day: date, tz: str) -> tuple[list[day_planner.PlanTechnician], list[str]]:
 	"""The active technicians working on `day`, with their shift that day, and warnings."""
 	settings = dispatch_settings()
-	zone = work_schedule.get_zone(tz)
-	techs = frappe.get_all(
-		"Dispatch Technician",
-		filters={"active": 1},
-		fields=["name", "technician_name", "home_latitude", "home_longitude", "time_zone"],
-		order_by="name",
-	)
-	names = [t.name for t in techs] or [""]
-	weekly = _children("Dispatch Weekly Shift", names, ["weekday", "start_time", "end_time"])
-	extra = _children("Dispatch Extra Shift", names, ["shift_date", "start_time", "end_time"], shift_date=day)
-	skills = _children("Dispatch Technician Skill", names, ["tag", "level"])
-	day_start, day_end = get_datetime(f"{day} 00:00:00"), get_datetime(f"{day} 23:59:59")
-	absences: dict[str, list] = {}
-	for row in frappe.get_all(
-		"Dispatch Technician Absence",
-		filters={
-			"technician": ("in", names),
-			"from_datetime": ("<=", day_end),
-			"to_datetime": (">=", day_start),
-		},
-		fields=["technician", "from_datetime", "to_datetime"],
-	):
-		absences.setdefault(row.technician, []).append(
-			work_schedule.Absence(
-				row.from_datetime.replace(tzinfo=zone), row.to_datetime.replace(tzinfo=zone)
-			)
-		)
 	lunch = day_planner.LunchBreak(
 		_minutes(settings.lunch_earliest), _minutes(settings.lunch_latest), settings.lunch_minutes or 30
 	)
 	planned, warnings = [], []
-	for tech in techs:
-		if not (tech.home_latitude or tech.home_longitude):
+	for tech in workforce.load_day(day, tz):
+		if not tech.free:
+			continue
+		if tech.home is None:
 			warnings.append(
 				_("{0} has no home base and was left out of the plan").format(tech.technician_name)
 			)
 			continue
-		free = work_schedule.free_intervals(
-			work_schedule.weekly_shifts_from_rows(
-				{"weekday": r.weekday, "start": r.start_time, "end": r.end_time}
-				for r in weekly.get(tech.name, [])
-			),
-			[
-				work_schedule.ExtraShift(
-					r.shift_date, work_schedule.parse_time(r.start_time), work_schedule.parse_time(r.end_time)
-				)
-				for r in extra.get(tech.name, [])
-			],
-			absences.get(tech.name, []),
-			[],
-			day,
-			day,
-			zone,
-		)
-		if not free:
-			continue
 		# A partial absence splits the day; the planner takes one shift, so the longest part.
-		start, end = max(free, key=lambda interval: interval[1].timestamp() - interval[0].timestamp())
+		start, end = max(tech.free, key=lambda interval: interval[1].timestamp() - interval[0].timestamp())
 		planned.append(
 			day_planner.PlanTechnician(
 				name=tech.name,
-				home=(tech.home_latitude, tech.home_longitude),
+				home=tech.home,
 				shift_start=start,
 				shift_end=end,
-				skills={r.tag: r.level for r in skills.get(tech.name, [])},
+				skills=tech.skills,
 				lunch=lunch if end.timestamp() - start.timestamp() > 6 * 3600 else None,
-				timezone=tech.time_zone or tz,
+				timezone=tech.time_zone,
 			)
 		)
 	return planned, warnings
@@ -124,7 +73,7 @@ def load_jobs(day: date) -> tuple[list[day_planner.PlanJob], dict[str, str], dic
 		],
 		order_by="name",
 	)  # fmt: skip
-	tags = _children("Dispatch Job Tag", [j.name for j in jobs] or [""], ["tag", "level"], required=1)
+	tags = workforce.children("Dispatch Job Tag", [j.name for j in jobs], ["tag", "level"], required=1)
 	planned, versions, unplaceable = [], {}, {}
 	for job in jobs:
 		versions[job.name] = str(job.modified)

@@ -1,0 +1,126 @@
+"""iCal: a feed per technician at a secret, revocable URL, and the customer's appointment."""
+
+from datetime import datetime, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, get_url, getdate, now_datetime
+
+from gigafibre_fsm.dispatch import ical, work_schedule
+from gigafibre_fsm.dispatch.services.settings import dispatch_settings
+from gigafibre_fsm.services.core_errors import translated_errors
+
+FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 90
+ICS_STATUS = {"Cancelled": "cancelled", "Open": "tentative"}
+
+
+def _zone():
+	return work_schedule.get_zone(dispatch_settings().time_zone or work_schedule.DEFAULT_TZ)
+
+
+def new_feed_url(technician: str) -> str:
+	"""A new secret feed URL for `technician`; the previous one stops working."""
+	token = ical.new_feed_token()
+	frappe.db.set_value(
+		"Dispatch Technician", technician, "calendar_feed_token_hash", ical.hash_feed_token(token)
+	)
+	return get_url(f"/api/method/gigafibre_fsm.api.dispatch.technician_calendar?token={token}")
+
+
+def revoke_feed(technician: str) -> None:
+	frappe.db.set_value("Dispatch Technician", technician, "calendar_feed_token_hash", None)
+
+
+def _calendar_job(job, zone, address: str = "") -> ical.CalendarJob:
+	start_time = (
+		work_schedule.parse_time(job.start_time) if job.start_time else work_schedule.parse_time("08:00")
+	)
+	start = datetime.combine(getdate(job.scheduled_date), start_time, tzinfo=zone)
+	return ical.CalendarJob(
+		name=job.name,
+		summary=job.subject,
+		start=start,
+		end=start + timedelta(minutes=job.duration_minutes or 60),
+		location=(address or "").replace("\n", ", "),
+		status=ICS_STATUS.get(job.status, "confirmed"),
+		modified=job.modified.replace(tzinfo=zone) if job.modified else None,
+		geo=(job.latitude, job.longitude) if job.latitude or job.longitude else None,
+	)
+
+
+def technician_feed(token: str) -> bytes:
+	technician = frappe.db.get_value(
+		"Dispatch Technician",
+		{"calendar_feed_token_hash": ical.hash_feed_token(token or "")},
+		["name", "technician_name", "calendar_feed_token_hash"],
+		as_dict=True,
+	)
+	if not technician or not ical.verify_feed_token(token, technician.calendar_feed_token_hash):
+		frappe.throw(_("This calendar link is not valid or was revoked"), frappe.PermissionError)
+	zone = _zone()
+	today = getdate()
+	fields = [
+		"name",
+		"subject",
+		"scheduled_date",
+		"start_time",
+		"duration_minutes",
+		"status",
+		"modified",
+		"latitude",
+		"longitude",
+		"service_location",
+	]
+	window = ("between", [add_days(today, -FEED_PAST_DAYS), add_days(today, FEED_FUTURE_DAYS)])
+	jobs = frappe.get_all(
+		"Dispatch Job", filters={"technician": technician.name, "scheduled_date": window}, fields=fields
+	)
+	assisting = frappe.get_all(
+		"Dispatch Job Assistant",
+		filters={"technician": technician.name, "parenttype": "Dispatch Job"},
+		pluck="parent",
+	)
+	if assisting:
+		jobs += frappe.get_all(
+			"Dispatch Job", filters={"name": ("in", assisting), "scheduled_date": window}, fields=fields
+		)
+	addresses = _addresses({j.service_location for j in jobs if j.service_location})
+	with translated_errors():
+		return ical.technician_feed(
+			technician.technician_name,
+			[_calendar_job(j, zone, addresses.get(j.service_location, "")) for j in jobs if j.scheduled_date],
+			_("Jobs of {0}").format(technician.technician_name),
+			zone,
+			now_datetime().replace(tzinfo=zone),
+		)
+
+
+def appointment(job_name: str) -> bytes:
+	job = frappe.get_doc("Dispatch Job", job_name)
+	job.check_permission("read")
+	if not job.scheduled_date:
+		frappe.throw(_("This job has no date yet"))
+	zone = _zone()
+	company = frappe.defaults.get_global_default("company") or "Gigafibre"
+	address = _addresses({job.service_location}).get(job.service_location, "") if job.service_location else ""
+	with translated_errors():
+		return ical.appointment_ics(
+			_calendar_job(job, zone, address),
+			ical.Company(name=company),
+			zone,
+			now_datetime().replace(tzinfo=zone),
+			translate=_,
+		)
+
+
+def _addresses(locations: set) -> dict:
+	if not locations:
+		return {}
+	return dict(
+		frappe.get_all(
+			"Service Location",
+			filters={"name": ("in", list(locations))},
+			fields=["name", "address_display"],
+			as_list=True,
+		)
+	)
