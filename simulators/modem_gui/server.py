@@ -377,6 +377,7 @@ class ModemGuiSimulator:
 class _Handler(BaseHTTPRequestHandler):
 	simulator: ModemGuiSimulator
 	protocol_version = "HTTP/1.1"
+	disable_nagle_algorithm = True  # headers and body go out in separate writes
 
 	def log_message(self, format, *args):  # keep test output quiet
 		pass

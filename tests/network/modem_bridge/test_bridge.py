@@ -6,7 +6,12 @@ suite short.
 
 import asyncio
 import itertools
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +260,42 @@ def test_shutdown_closes_the_browser_even_when_the_caller_fails(modem):
 			await bridge.login("127.0.0.2", "admin", "admin")
 
 	run(after())
+
+
+ORPHAN_SCRIPT = """
+import asyncio, os, signal, sys
+from gigafibre_fsm.network.modem_bridge import BridgeSettings, ModemBridge
+from simulators.modem_gui import ModemGuiSimulator
+
+sim = ModemGuiSimulator().start()
+
+async def main():
+	bridge = ModemBridge(BridgeSettings(scheme="http", port=sim.port, allow_loopback=True))
+	await bridge.login("127.0.0.1", "admin", "admin")
+	print(bridge.marker, flush=True)
+	if sys.argv[1] == "kill":  # as RQ does to a work horse past its job timeout
+		os.kill(os.getpid(), signal.SIGKILL)
+	# "exit": the caller forgets shutdown() and the interpreter exits
+
+asyncio.run(main())
+"""
+
+
+def test_no_browser_outlives_its_process_even_without_shutdown_or_when_killed():
+	root = Path(__file__).resolve().parents[3]
+	env = {**os.environ, "PYTHONPATH": str(root)}
+	procs = {
+		how: subprocess.Popen(
+			[sys.executable, "-c", ORPHAN_SCRIPT, how], stdout=subprocess.PIPE, cwd=root, env=env, text=True
+		)
+		for how in ("exit", "kill")
+	}
+	markers = {}
+	for how, proc in procs.items():
+		out, _ = proc.communicate(timeout=60)
+		markers[how] = out.split()[0]
+	assert procs["exit"].returncode == 0 and procs["kill"].returncode == -signal.SIGKILL
+	deadline = time.monotonic() + 10
+	while any(pids_with_marker(m) for m in markers.values()) and time.monotonic() < deadline:
+		time.sleep(0.2)
+	assert {how: pids_with_marker(m) for how, m in markers.items()} == {"exit": [], "kill": []}
