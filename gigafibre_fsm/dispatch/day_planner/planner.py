@@ -339,13 +339,17 @@ class _Planner:
 			t = self.p.techs[ti]
 			if not t.lunch or any(k == KIND_LUNCH for k, _ in route) or not route:
 				continue
-			best = None
-			for pos in range(len(route) + 1):
-				trial = [*route[:pos], (KIND_LUNCH, ti), *route[pos:]]
-				cost = self._cost(self.simulate(t, trial, {}))
-				if best is None or cost < best[0]:
-					best = (cost, trial)
-			routes[ti] = best[1]
+			routes[ti] = self._with_lunch(t, route, {})
+
+	def _with_lunch(self, t: Tech, route: list[tuple[str, int]], release: dict) -> list[tuple[str, int]]:
+		"""`route` with the technician's lunch at the place that keeps it on time with least driving."""
+		best = None
+		for pos in range(len(route) + 1):
+			trial = [*route[:pos], (KIND_LUNCH, t.index), *route[pos:]]
+			cost = self._cost(self.simulate(t, trial, release))
+			if best is None or cost < best[0]:
+				best = (cost, trial)
+		return best[1]
 
 	def reinsert(self, routes: dict[int, list[tuple[str, int]]], sims: dict[int, dict]) -> dict[int, dict]:
 		"""Put left-out one-person jobs back where they fit exactly, most important first."""
@@ -377,7 +381,7 @@ class _Planner:
 				for pos in range(len(route) + 1):
 					trial = [*route[:pos], (KIND_JOB, job.index), *route[pos:]]
 					if t.lunch and not any(k == KIND_LUNCH for k, _ in trial):
-						trial = [(KIND_LUNCH, t.index), *trial]
+						trial = self._with_lunch(t, trial, release)
 					sim = self.simulate(t, trial, release)
 					if sim["late_at"] is not None or sim["overtime"]:
 						continue
