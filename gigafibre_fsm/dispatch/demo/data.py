@@ -229,7 +229,13 @@ def demo_day(technicians: int = 42, jobs: int = 300, seed: int = 7, day: date = 
 	tz = ZoneInfo(TIMEZONE)
 	zone_weights = [z[3] for z in ZONES]
 	techs: list[PlanTechnician] = []
-	archetypes = [a for a in ARCHETYPES for _ in range(a[2])]
+	# interleaved by share, so that any first N technicians cover every archetype in proportion
+	archetypes = [
+		a
+		for _key, _i, a in sorted(
+			((k + 0.5) / a[2], i, a) for i, a in enumerate(ARCHETYPES) for k in range(a[2])
+		)
+	]
 	for i in range(technicians):
 		arch = archetypes[i % len(archetypes)]
 		zone = ZONES[i % len(ZONES)] if i < len(ZONES) else rng.choices(ZONES, weights=zone_weights)[0]
