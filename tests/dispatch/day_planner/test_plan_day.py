@@ -304,3 +304,27 @@ def test_a_road_network_provider_plugs_in():
 		assert double.requests  # the matrix came from the server
 		assert check_plan(techs, jobs, p, travel, day=DAY) == []
 	assert not p.unassigned and p.travel_m > 0
+
+
+def test_the_checker_catches_broken_plans():
+	import dataclasses
+
+	techs = [tech("Splicer", skills={"fibre_splicing": 4}), tech("Rookie", home=LAVAL, skills={})]
+	jobs = [job("S", near(1), early=at(9), late=at(10), skills={"fibre_splicing": 3})]
+	p = plan(techs, jobs)
+	assert check_plan(techs, jobs, p, GreatCircleTravel(), day=DAY) == []
+	stop = p.routes["Splicer"].stops[0]
+	# given to someone without the skill
+	moved = dataclasses.replace(
+		p, routes={"Rookie": dataclasses.replace(p.routes["Splicer"], technician="Rookie")}
+	)
+	assert any("lacks fibre_splicing" in v for v in check_plan(techs, jobs, moved, day=DAY))
+	# started outside its window
+	late = dataclasses.replace(stop, start=at(11), end=at(11, 30))
+	broken = dataclasses.replace(
+		p, routes={"Splicer": dataclasses.replace(p.routes["Splicer"], stops=[late])}
+	)
+	assert any("outside its window" in v for v in check_plan(techs, jobs, broken, day=DAY))
+	# forgotten
+	empty = dataclasses.replace(p, routes={})
+	assert check_plan(techs, jobs, empty, day=DAY) == ["S: placed 0 times"]
