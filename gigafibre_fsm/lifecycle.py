@@ -20,6 +20,8 @@ class Lifecycle:
 	record: str
 	initial: str
 	transitions: dict[str, frozenset[str]]
+	# statuses a record may be created in besides `initial` (a job created with its technician)
+	also_new: frozenset[str] = frozenset()
 
 	@property
 	def statuses(self) -> tuple[str, ...]:
@@ -30,7 +32,7 @@ class Lifecycle:
 		if new not in self.transitions:
 			raise InvalidInput(_("{status} is not a status of a {record}"), status=new, record=self.record)
 		if old is None:
-			if new != self.initial:
+			if new != self.initial and new not in self.also_new:
 				raise IllegalTransition(
 					_("A new {record} starts as {initial}, not {status}"),
 					record=self.record,
@@ -58,6 +60,8 @@ class Lifecycle:
 		return not self.transitions.get(status)
 
 
-def lifecycle(record: str, initial: str, table: dict[str, tuple[str, ...]]) -> Lifecycle:
+def lifecycle(
+	record: str, initial: str, table: dict[str, tuple[str, ...]], also_new: tuple[str, ...] = ()
+) -> Lifecycle:
 	"""Build a Lifecycle from a plain table of status → next statuses."""
-	return Lifecycle(record, initial, {k: frozenset(v) for k, v in table.items()})
+	return Lifecycle(record, initial, {k: frozenset(v) for k, v in table.items()}, frozenset(also_new))

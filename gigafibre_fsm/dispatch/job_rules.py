@@ -16,6 +16,8 @@ JOB_LIFECYCLE = lifecycle(
 		# a cancelled visit can be reopened by the dispatcher, e.g. the customer called back
 		"Cancelled": ("Open",),
 	},
+	# a dispatcher may create a job with its technician already chosen
+	also_new=("Assigned",),
 )
 
 NEEDS_TECHNICIAN = frozenset({"Assigned", "En Route", "In Progress", "Completed"})

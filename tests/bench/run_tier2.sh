@@ -3,7 +3,9 @@
 # integration tests on a site there. Usage: run_tier2.sh BENCH_DIR [SITE]
 #
 # The bench is built beforehand (README, "Tier 2"); this script only links the app into it,
-# installs or migrates it on the site, and runs `run-tests --app gigafibre_fsm`. It calls
+# installs or migrates it on the site, and runs `run-tests --app gigafibre_fsm`.
+# The site must have ERPNext (and Frappe's payments app, which ERPNext's test records link
+# to) with ERPNext's `before_tests` setup already run. It calls
 # Frappe's own CLI through the bench's Python, which is what `bench --site ...` does, so it
 # also works as root where the bench CLI refuses to.
 set -euo pipefail
@@ -13,6 +15,10 @@ app_dir=$(cd "$(dirname "$0")/../.." && pwd)
 frappe() { (cd "$bench_dir/sites" && "$bench_dir/env/bin/python" -m frappe.utils.bench_helper frappe "$@"); }
 
 echo "tier 2: $app_dir on $bench_dir, site $site"
+# apps/gigafibre_fsm becomes a link to this checkout (a copy left there by hand is replaced)
+if [ -e "$bench_dir/apps/gigafibre_fsm" ] && [ ! -L "$bench_dir/apps/gigafibre_fsm" ]; then
+	rm -rf "$bench_dir/apps/gigafibre_fsm"
+fi
 ln -sfn "$app_dir" "$bench_dir/apps/gigafibre_fsm"
 "$bench_dir/env/bin/python" -m pip install --quiet -e "$bench_dir/apps/gigafibre_fsm"
 grep -qx gigafibre_fsm "$bench_dir/sites/apps.txt" || printf '\ngigafibre_fsm\n' >> "$bench_dir/sites/apps.txt"
@@ -22,10 +28,13 @@ sed -i '/^$/d' "$bench_dir/sites/apps.txt"
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 ||
 	redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
 
+# the app-module map is cached: without this, install-app would sync none of the app's doctypes
+frappe --site "$site" clear-cache
 frappe --site "$site" set-config allow_tests true
 if frappe --site "$site" list-apps 2>/dev/null | grep -q '^gigafibre_fsm'; then
 	frappe --site "$site" migrate --skip-search-index
 else
 	frappe --site "$site" install-app gigafibre_fsm
 fi
-frappe --site "$site" run-tests --app gigafibre_fsm
+# Frappe v15's run-tests exits 0 on failures unless CI is set
+CI=1 frappe --site "$site" run-tests --app gigafibre_fsm

@@ -157,7 +157,7 @@ def apply(plan_id: str) -> dict:
 		if placement:
 			technician, stop = placement["lead"]
 			doc.technician = technician
-			doc.start_time = get_datetime(stop["start"]).strftime("%H:%M:%S")
+			doc.start_time = get_datetime(stop["start"]).strftime("%H:%M")
 			if placement.get("assistant"):
 				doc.set("assistants", [{"technician": placement["assistant"]}])
 		elif job_name in {u["job"] for u in plan["unassigned"]}:

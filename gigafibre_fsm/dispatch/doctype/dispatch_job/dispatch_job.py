@@ -10,6 +10,7 @@ from gigafibre_fsm.dispatch import job_rules, recurrence, work_schedule
 from gigafibre_fsm.dispatch.services.board import assignment_changed, publish_assignment_change
 from gigafibre_fsm.dispatch.services.permissions import is_only_field_technician
 from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.services.links import require_existing_links
 
 # What a technician on the phone may change on their own job; the rest is the dispatcher's.
 TECHNICIAN_EDITABLE = frozenset({"status", "notes", "equipment", "materials"})
@@ -17,9 +18,13 @@ TECHNICIAN_EDITABLE = frozenset({"status", "notes", "equipment", "materials"})
 
 class DispatchJob(Document):
 	def validate(self):
+		require_existing_links(self)
 		before = self.get_doc_before_save()
 		self.refuse_dispatcher_changes_by_technician(before)
 		with translated_errors():
+			for fieldname in ("start_time", "window_start", "window_end"):
+				value = _time_or_none(self.get(fieldname))
+				self.set(fieldname, value.strftime("%H:%M") if value else None)
 			self.status = job_rules.status_after_assignment(self.status, self.technician)
 			job_rules.JOB_LIFECYCLE.check(before.status if before else None, self.status)
 			job_rules.validate_team(self.technician, [row.technician for row in self.assistants])

@@ -6,10 +6,12 @@ from frappe.utils import get_datetime, get_system_timezone
 
 from gigafibre_fsm.dispatch import work_schedule
 from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.services.links import require_existing_links
 
 
 class DispatchTechnicianAbsence(Document):
 	def validate(self):
+		require_existing_links(self)
 		# Datetime fields hold the site's wall time; the core wants aware instants.
 		zone = work_schedule.get_zone(get_system_timezone())
 		with translated_errors():

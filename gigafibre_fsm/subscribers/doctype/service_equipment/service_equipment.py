@@ -7,12 +7,14 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.services.links import require_existing_links
 from gigafibre_fsm.subscribers.equipment_identity import normalise_mac, normalise_serial
 from gigafibre_fsm.subscribers.fibre_access import validate_ip_address
 
 
 class ServiceEquipment(Document):
 	def validate(self):
+		require_existing_links(self)
 		with translated_errors():
 			self.serial_number = normalise_serial(self.serial_number)
 			self.mac_address = normalise_mac(self.mac_address)

@@ -6,11 +6,13 @@ from frappe.model.document import Document
 
 from gigafibre_fsm.geo import validate_coordinates
 from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.services.links import require_existing_links
 from gigafibre_fsm.subscribers import fibre_access
 
 
 class ServiceLocation(Document):
 	def validate(self):
+		require_existing_links(self)
 		with translated_errors():
 			validate_coordinates(self.latitude, self.longitude)
 			self.pon_port = fibre_access.normalise_pon_port(self.pon_port)
