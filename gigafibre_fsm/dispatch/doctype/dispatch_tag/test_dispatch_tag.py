@@ -4,7 +4,9 @@
 import frappe
 
 from gigafibre_fsm.setup.install import DEFAULT_TAGS
-from gigafibre_fsm.tests import IntegrationTestCase
+from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
+
+test_ignore = ERPNEXT_RECORDS
 
 
 class TestDispatchTag(IntegrationTestCase):

@@ -3,8 +3,10 @@
 
 import frappe
 
-from gigafibre_fsm.tests import IntegrationTestCase
+from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
 from gigafibre_fsm.tests.factories import make_customer, make_location
+
+test_ignore = ERPNEXT_RECORDS
 
 
 class TestServiceLocation(IntegrationTestCase):
