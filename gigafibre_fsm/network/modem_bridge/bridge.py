@@ -108,6 +108,12 @@ class ModemBridge:
 		await self.shutdown()
 
 	# -- public API -------------------------------------------------------------------------------
+	async def start(self):
+		"""Launch the browser now (a warm-up); otherwise the first login does it."""
+		async with self._state_lock:
+			self._ensure_open()
+			await self._ensure_browser()
+
 	async def login(self, ip: str, user: str, password: str) -> SessionInfo:
 		"""Open (or reuse) a session on the modem at `ip`. Reuse needs the same user and password;
 		other credentials close the old session and log in afresh."""

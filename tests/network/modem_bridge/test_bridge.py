@@ -228,6 +228,8 @@ def test_session_and_operation_caps(fleet):
 def test_memory_cap_refuses_new_sessions(modem):
 	async def scenario():
 		async with ModemBridge(settings_for(modem, max_memory_mb=20)) as bridge:
+			assert (await bridge.memory_usage()).processes == 0  # no browser before it is needed
+			await bridge.start()
 			with pytest.raises(BridgeBusy) as err:
 				await bridge.login("127.0.0.2", "admin", "admin")
 			usage = await bridge.memory_usage()
