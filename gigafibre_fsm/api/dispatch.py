@@ -6,6 +6,7 @@ Thin: check the caller, parse the arguments, call `dispatch.services`.
 import frappe
 
 from gigafibre_fsm.dispatch.services import board, calendars, day_planning, job_offers, technician_ranking
+from gigafibre_fsm.services.access import require_role
 
 DISPATCH_ROLES = ("Dispatcher", "System Manager")
 
@@ -13,14 +14,14 @@ DISPATCH_ROLES = ("Dispatcher", "System Manager")
 @frappe.whitelist(methods=["GET", "POST"])
 def preview_day_plan(date: str, time_limit: float | None = None) -> dict:
 	"""Plan a day without writing anything; returns routes, ETAs, unassigned jobs and a plan_id."""
-	frappe.only_for(DISPATCH_ROLES)
+	require_role(*DISPATCH_ROLES)
 	return day_planning.preview(date, float(time_limit) if time_limit else None)
 
 
 @frappe.whitelist(methods=["POST"])
 def apply_day_plan(plan_id: str) -> dict:
 	"""Write a previewed plan, all of it or nothing."""
-	frappe.only_for(DISPATCH_ROLES)
+	require_role(*DISPATCH_ROLES)
 	return day_planning.apply(plan_id)
 
 
@@ -33,7 +34,7 @@ def move_job(
 	start_time: str | None = None,
 ) -> dict:
 	"""Move a job on the board; a Conflict if someone moved it since `expected_modified`."""
-	frappe.only_for(DISPATCH_ROLES)
+	require_role(*DISPATCH_ROLES)
 	doc = board.move_job(
 		job, expected_modified, technician=technician, scheduled_date=scheduled_date, start_time=start_time
 	)
@@ -48,14 +49,14 @@ def move_job(
 @frappe.whitelist(methods=["GET"])
 def best_technicians(job: str) -> dict:
 	"""Who can take this job at its time, best first, and why each other technician cannot."""
-	frappe.only_for(DISPATCH_ROLES)
+	require_role(*DISPATCH_ROLES)
 	return technician_ranking.rank_for_job(job)
 
 
 @frappe.whitelist(methods=["POST"])
 def offer_job(job: str, technicians: str | list | None = None) -> list[dict]:
 	"""Offer an open job by SMS link and live notification; the first valid acceptance wins."""
-	frappe.only_for(DISPATCH_ROLES)
+	require_role(*DISPATCH_ROLES)
 	if isinstance(technicians, str):
 		technicians = frappe.parse_json(technicians)
 	return job_offers.offer_job(job, technicians)

@@ -34,9 +34,11 @@ PREVIEW_TTL_S = 3600
 def load_technicians(day: date, tz: str) -> tuple[list[day_planner.PlanTechnician], list[str]]:
 	"""The active technicians working on `day`, with their shift that day, and warnings."""
 	settings = dispatch_settings()
-	lunch = day_planner.LunchBreak(
-		_minutes(settings.lunch_earliest), _minutes(settings.lunch_latest), settings.lunch_minutes or 30
-	)
+	lunch = None
+	if settings.lunch_earliest and settings.lunch_latest:
+		lunch = day_planner.LunchBreak(
+			_minutes(settings.lunch_earliest), _minutes(settings.lunch_latest), settings.lunch_minutes or 30
+		)
 	planned, warnings = [], []
 	for tech in workforce.load_day(day, tz):
 		if not tech.free:

@@ -6,7 +6,7 @@ from gigafibre_fsm.dispatch import travel_time
 
 
 def dispatch_settings():
-	return frappe.get_cached_doc("Dispatch Settings")
+	return frappe.get_single("Dispatch Settings")
 
 
 def travel_time_provider(settings=None) -> travel_time.TravelTimeProvider:
