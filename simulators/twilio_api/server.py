@@ -266,22 +266,16 @@ class TwilioApiDouble:
 		return 201, message
 
 	# Twilio calling back
-	def deliver(
-		self,
-		sid: str,
-		status: str = "delivered",
-		error_code: int | None = None,
-		url: str | None = None,
-		signature: str | None = None,
-	) -> tuple[int, str]:
-		"""Set the message's status and POST Twilio's status callback for it (to `url`, or the
-		StatusCallback it was created with). `signature` overrides the real one (for tests of
-		rejection). Returns the callback's HTTP status and body."""
+	def status_params(self, sid: str, status: str = "delivered", error_code: int | None = None) -> dict:
+		"""Move the message to `status` and return the form fields of Twilio's status callback
+		for that change (for a test that posts them itself, e.g. through a framework's test
+		request)."""
 		message = self.messages[sid]
 		message["status"] = status
 		message["error_code"] = error_code
+		message["date_updated"] = _rfc2822(datetime.now(timezone.utc))
 		if status in ("sent", "delivered") and not message["date_sent"]:
-			message["date_sent"] = _rfc2822(datetime.now(timezone.utc))
+			message["date_sent"] = message["date_updated"]
 		params = {
 			"AccountSid": message["account_sid"],
 			"ApiVersion": API_VERSION,
@@ -296,10 +290,24 @@ class TwilioApiDouble:
 			params["MessagingServiceSid"] = message["messaging_service_sid"]
 		if error_code:
 			params["ErrorCode"] = str(error_code)
+		return params
+
+	def deliver(
+		self,
+		sid: str,
+		status: str = "delivered",
+		error_code: int | None = None,
+		url: str | None = None,
+		signature: str | None = None,
+	) -> tuple[int, str]:
+		"""Set the message's status and POST Twilio's status callback for it (to `url`, or the
+		StatusCallback it was created with). `signature` overrides the real one (for tests of
+		rejection). Returns the callback's HTTP status and body."""
+		params = self.status_params(sid, status, error_code)
 		target = url or self.status_callbacks.get(sid)
 		if not target:
 			raise ValueError(f"message {sid} has no StatusCallback URL")
-		return self.post_webhook(target, params, message["account_sid"], signature)
+		return self.post_webhook(target, params, params["AccountSid"], signature)
 
 	def inbound_params(self, from_number: str, body: str, to_number: str | None = None) -> dict:
 		"""The form fields Twilio posts to a number's messaging webhook for an incoming SMS."""

@@ -28,8 +28,10 @@ STATUS_RANK = {
 FINAL_STATUSES = frozenset(s for s, rank in STATUS_RANK.items() if rank >= 4)
 FAILED_STATUSES = frozenset({"undelivered", "failed", "canceled"})
 
-# The labels stored in the SMS Message doctype's Select field.
-STATUS_LABELS = {status: status.replace("_", " ").title() for status in STATUS_RANK}
+# The labels stored in the SMS Message doctype's Select field. "read" is shown as "Seen": the
+# label "Read" is Frappe's permission verb, and translating it as a status would rename that.
+STATUS_LABELS = {status: status.replace("_", " ").title() for status in STATUS_RANK} | {"read": "Seen"}
+_BY_LABEL = {label.lower(): status for status, label in STATUS_LABELS.items()}
 
 
 def status_label(status: str) -> str:
@@ -39,7 +41,8 @@ def status_label(status: str) -> str:
 
 def twilio_status(label_or_status: str) -> str:
 	"""The Twilio name of a status given as a label or a Twilio name; KeyError if unknown."""
-	key = (label_or_status or "").strip().lower().replace(" ", "_")
+	text = (label_or_status or "").strip().lower()
+	key = _BY_LABEL.get(text, text.replace(" ", "_"))
 	if key not in STATUS_RANK:
 		raise KeyError(label_or_status)
 	return key

@@ -73,6 +73,16 @@ class InboundSms:
 	account_sid: str | None
 
 
+def normalise_sender(sender: str, region: str = DEFAULT_REGION) -> str:
+	"""A Messaging Service SID ("MG" + 32 hex digits) as is, else the phone number in E.164."""
+	text = (sender or "").strip()
+	if text.startswith("MG"):
+		if len(text) != 34 or not all(c in "0123456789abcdefABCDEF" for c in text[2:]):
+			raise InvalidInput(_("{sid} is not a Messaging Service SID"), sid=text)
+		return text
+	return normalise_phone(text, region)
+
+
 class TwilioSms:
 	"""Sends SMS through Twilio's Messages API with one account and one sender.
 
@@ -96,11 +106,11 @@ class TwilioSms:
 		self.account_sid = account_sid
 		self.region = region
 		self.status_callback = status_callback
-		sender = from_number_or_service.strip()
+		sender = normalise_sender(from_number_or_service, region)
 		if sender.startswith("MG"):
 			self._sender = {"messaging_service_sid": sender}
 		else:
-			self._sender = {"from_": normalise_phone(sender, region)}
+			self._sender = {"from_": sender}
 		# No retries: urllib3 would resend a POST that may have been received.
 		self._client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout))
 		if base_url:

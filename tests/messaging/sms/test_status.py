@@ -65,6 +65,7 @@ def test_labels_round_trip():
 	assert status_label("partially_delivered") == "Partially Delivered"
 	assert status_label("Delivered") == "Delivered"
 	assert twilio_status("Partially Delivered") == "partially_delivered"
+	assert status_label("read") == "Seen" and twilio_status("Seen") == "read"
 	for status in STATUS_RANK:
 		assert twilio_status(status_label(status)) == status
 	with pytest.raises(KeyError):

@@ -1,0 +1,1 @@
+"""Frappe shell of the messaging context: sending SMS, Twilio webhooks, conversations."""

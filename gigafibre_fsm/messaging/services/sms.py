@@ -1,0 +1,343 @@
+"""SMS in Frappe: `send_sms` for every context, the background send, and Twilio's webhooks.
+
+Other contexts call `send_sms(to, body, reference_doctype, reference_name)`: it records the
+message (status Queued) in the number's conversation and enqueues the Twilio request after the
+caller's transaction commits, so a rolled-back caller sends nothing. The job sends at most
+once: it claims the message (send_started_at) and commits before calling Twilio, and never
+calls Twilio for a message already claimed or carrying a Twilio SID.
+
+Webhooks are matched to messages by the message name in the status callback URL and by the
+Twilio SID; a status only ever moves forward (`status_advances`), an inbound SID is stored
+once (unique index), so repeated or reordered callbacks change nothing twice.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Coalesce
+from frappe.utils import now_datetime
+
+from gigafibre_fsm.errors import InvalidInput
+from gigafibre_fsm.messaging.sms import (
+	MAX_BODY_CHARACTERS,
+	InboundSms,
+	StatusCallback,
+	TwilioOutcomeUnknown,
+	TwilioRejected,
+	TwilioSms,
+	TwilioUnreachable,
+	last_digits,
+	normalise_phone,
+	status_advances,
+	status_label,
+	try_normalise_phone,
+)
+from gigafibre_fsm.services.core_errors import translate, translated_errors
+
+SETTINGS = "Messaging Settings"
+CONVERSATION = "SMS Conversation"
+MESSAGE = "SMS Message"
+SEND_JOB = "gigafibre_fsm.messaging.services.sms.deliver_message"
+WEBHOOK_METHOD = "/api/method/gigafibre_fsm.api.messaging."
+EVENT_CHANGED = "sms_message_changed"
+EVENT_INCOMING = "sms_incoming"
+
+
+def send_sms(
+	to: str, body: str, reference_doctype: str | None = None, reference_name: str | None = None
+) -> str:
+	"""Queue one SMS to `to` (any spelling of a phone number; Canada by default) and return the
+	SMS Message's name. The Twilio request runs in a background job after the current
+	transaction commits; its outcome lands on the SMS Message (status, twilio_sid, error) and is
+	announced with the realtime event `sms_message_changed`.
+
+	Throws (translated) when the number or body is invalid or SMS sending is not enabled."""
+	settings = frappe.get_cached_doc(SETTINGS)
+	if not settings.enabled:
+		frappe.throw(_("SMS sending is not enabled in Messaging Settings"), title=_("SMS Disabled"))
+	with translated_errors():
+		phone = normalise_phone(to)
+		_check_body(body)
+	customer = _customer_of_reference(reference_doctype, reference_name)
+	conversation = get_or_create_conversation(phone, customer)
+	message = frappe.get_doc(
+		{
+			"doctype": MESSAGE,
+			"conversation": conversation,
+			"direction": "Outbound",
+			"status": "Queued",
+			"to_number": phone,
+			"from_number": settings.sender,
+			"body": body,
+			"reference_doctype": reference_doctype if reference_name else None,
+			"reference_name": reference_name if reference_doctype else None,
+		}
+	).insert(ignore_permissions=True)
+	_touch_conversation(conversation, message.creation)
+	frappe.enqueue(
+		SEND_JOB,
+		queue="short",
+		timeout=120,
+		job_id=f"sms_send::{message.name}",
+		enqueue_after_commit=True,
+		now=bool(frappe.flags.in_test),  # tests run the job inline, in their transaction
+		message=message.name,
+	)
+	_publish_changed(message.name)
+	return message.name
+
+
+def deliver_message(message: str) -> None:
+	"""Background job: hand one queued SMS Message to Twilio, at most once."""
+	row = frappe.db.get_value(
+		MESSAGE,
+		message,
+		["name", "direction", "twilio_sid", "send_started_at", "to_number", "body"],
+		as_dict=True,
+		for_update=True,
+	)
+	if not row or row.direction != "Outbound" or row.twilio_sid or row.send_started_at:
+		return  # gone, sent, or maybe sent: a second request could send it twice
+	frappe.db.set_value(MESSAGE, message, "send_started_at", now_datetime(), update_modified=False)
+	_commit()  # the claim must outlive a crash during the Twilio call
+
+	try:
+		sent = twilio_client().send(row.to_number, row.body, status_callback=status_callback_url(message))
+	except TwilioRejected as e:
+		_record_failure(message, "Failed", str(e.code or ""), e.detail or translate(e))
+	except TwilioOutcomeUnknown as e:
+		_record_failure(message, "Unconfirmed", "", translate(e))
+	except (TwilioUnreachable, InvalidInput) as e:
+		_record_failure(message, "Failed", "", translate(e))
+	else:
+		current = frappe.db.get_value(
+			MESSAGE, message, ["twilio_sid", "status"], as_dict=True, for_update=True
+		)
+		changes = {"sent_at": now_datetime()} if sent.status == "sent" else {}
+		if not current.twilio_sid:  # a status callback may have recorded it already
+			changes["twilio_sid"] = sent.sid
+		if status_advances(current.status, sent.status):
+			changes["status"] = status_label(sent.status)
+		if changes:
+			frappe.db.set_value(MESSAGE, message, changes)
+	_publish_changed(message)
+	_commit()
+
+
+def twilio_client() -> TwilioSms:
+	"""The Twilio adapter configured from Messaging Settings; InvalidInput if not configured."""
+	settings = frappe.get_cached_doc(SETTINGS)
+	return TwilioSms(
+		settings.account_sid,
+		settings.get_password("auth_token", raise_exception=False),
+		settings.sender,
+		base_url=settings.api_base_url or None,
+		timeout=float(settings.timeout_seconds or 15),
+	)
+
+
+def webhook_url(public_base_url: str | None, endpoint: str) -> str:
+	"""The public URL of one of our Twilio webhooks ("" when no public base URL is set)."""
+	base = (public_base_url or "").strip().rstrip("/")
+	return f"{base}{WEBHOOK_METHOD}{endpoint}" if base else ""
+
+
+def status_callback_url(message: str) -> str | None:
+	"""Where Twilio posts this message's statuses. The message name rides along so that a
+	callback that overtakes the job (before the SID is saved) still finds its message."""
+	url = webhook_url(frappe.get_cached_doc(SETTINGS).public_base_url, "twilio_status")
+	return f"{url}?message={message}" if url else None
+
+
+def apply_status_callback(callback: StatusCallback, message: str | None = None) -> str | None:
+	"""Record a delivery status if it moves the message forward; returns the message's name, or
+	None when no message matches (a message sent from outside this site)."""
+	name = None
+	if message:  # from our own signed callback URL; the SID, once known, must agree with it
+		row = frappe.db.get_value(MESSAGE, message, ["name", "twilio_sid"], as_dict=True)
+		if row and row.twilio_sid in (None, "", callback.sid):
+			name = row.name
+	name = name or frappe.db.get_value(MESSAGE, {"twilio_sid": callback.sid})
+	if not name:
+		frappe.logger("gigafibre_fsm").info(f"SMS status {callback.status} for unknown SID {callback.sid}")
+		return None
+	row = frappe.db.get_value(
+		MESSAGE, name, ["twilio_sid", "status", "sent_at", "delivered_at"], as_dict=True, for_update=True
+	)
+	changes = {}
+	if not row.twilio_sid:
+		changes["twilio_sid"] = callback.sid
+	if status_advances(row.status, callback.status):
+		changes["status"] = status_label(callback.status)
+		if callback.status in ("sent", "delivered", "read") and not row.sent_at:
+			changes["sent_at"] = now_datetime()
+		if callback.status == "delivered" and not row.delivered_at:
+			changes["delivered_at"] = now_datetime()
+		if callback.error_code:
+			changes["error_code"] = str(callback.error_code)
+			changes["error_message"] = callback.error_message or ""
+	if changes:
+		frappe.db.set_value(MESSAGE, name, changes)
+		_publish_changed(name)
+	return name
+
+
+def receive_inbound(inbound: InboundSms) -> str:
+	"""Store an incoming SMS once (by its Twilio SID) in its sender's conversation; returns the
+	SMS Message's name. The conversation gains an unread message and is linked to the customer
+	whose phone number matches, when there is exactly one."""
+	existing = frappe.db.get_value(MESSAGE, {"twilio_sid": inbound.sid})
+	if existing:
+		return existing
+	conversation = get_or_create_conversation(inbound.from_number)
+	body = "\n".join([inbound.body, *inbound.media_urls]) if inbound.media_urls else inbound.body
+	savepoint = "sms_inbound"
+	frappe.db.savepoint(savepoint)
+	try:
+		message = frappe.get_doc(
+			{
+				"doctype": MESSAGE,
+				"conversation": conversation,
+				"direction": "Inbound",
+				"status": "Received",
+				"from_number": inbound.from_number,
+				"to_number": inbound.to_number,
+				"body": body or "",
+				"twilio_sid": inbound.sid,
+				"sent_at": now_datetime(),
+			}
+		).insert(ignore_permissions=True, ignore_mandatory=not body)
+	except (frappe.UniqueValidationError, frappe.DuplicateEntryError):
+		# The same webhook, delivered twice at once: the other request stored it.
+		frappe.db.rollback(save_point=savepoint)
+		frappe.clear_messages()
+		return frappe.db.get_value(MESSAGE, {"twilio_sid": inbound.sid})
+	_touch_conversation(conversation, message.creation, unread=1)
+	customer = frappe.db.get_value(CONVERSATION, conversation, "customer")
+	frappe.publish_realtime(
+		EVENT_INCOMING,
+		{
+			"message": message.name,
+			"conversation": conversation,
+			"phone": inbound.from_number,
+			"customer": customer,
+			"body": message.body,
+		},
+		after_commit=True,
+	)
+	return message.name
+
+
+def mark_read(conversation: str) -> None:
+	frappe.db.set_value(CONVERSATION, conversation, "unread_count", 0, update_modified=False)
+
+
+def get_or_create_conversation(phone: str, customer: str | None = None) -> str:
+	"""The name of `phone`'s conversation (the E.164 number itself), created when missing and
+	linked to `customer`, or else to the customer whose phone matches."""
+	if frappe.db.exists(CONVERSATION, phone):
+		if customer and not frappe.db.get_value(CONVERSATION, phone, "customer"):
+			frappe.db.set_value(CONVERSATION, phone, "customer", customer)
+		return phone
+	customer = customer or find_customer_by_phone(phone)
+	savepoint = "sms_conversation"
+	frappe.db.savepoint(savepoint)
+	try:
+		frappe.get_doc(
+			{"doctype": CONVERSATION, "phone": phone, "customer": customer, "unread_count": 0}
+		).insert(ignore_permissions=True)
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		frappe.db.rollback(save_point=savepoint)  # created meanwhile by a concurrent request
+		frappe.clear_messages()
+	return phone
+
+
+def find_customer_by_phone(phone: str) -> str | None:
+	"""The one Customer whose Contact phones or mobile number is `phone` once normalised; None
+	when there is none or more than one (a shared line is not guessed).
+
+	Stored numbers carry spaces and dashes, so the database narrows by the last four digits
+	and Python compares normalised numbers."""
+	tail = f"%{last_digits(phone)}%"
+	contacts = {
+		row.parent
+		for row in frappe.get_all(
+			"Contact Phone",
+			filters={"phone": ["like", tail], "parenttype": "Contact"},
+			fields=["parent", "phone"],
+		)
+		if try_normalise_phone(row.phone) == phone
+	}
+	customers = set()
+	if contacts:
+		customers.update(
+			frappe.get_all(
+				"Dynamic Link",
+				filters={
+					"parenttype": "Contact",
+					"parent": ["in", list(contacts)],
+					"link_doctype": "Customer",
+				},
+				pluck="link_name",
+			)
+		)
+	customers.update(
+		row.name
+		for row in frappe.get_all(
+			"Customer", filters={"mobile_no": ["like", tail]}, fields=["name", "mobile_no"]
+		)
+		if try_normalise_phone(row.mobile_no) == phone
+	)
+	return customers.pop() if len(customers) == 1 else None
+
+
+def _check_body(body) -> None:
+	if not isinstance(body, str) or not body.strip():
+		raise InvalidInput(_("The message is empty"))
+	if len(body) > MAX_BODY_CHARACTERS:
+		raise InvalidInput(
+			_("The message has {length} characters, more than the {limit} Twilio accepts"),
+			length=len(body),
+			limit=MAX_BODY_CHARACTERS,
+		)
+
+
+def _customer_of_reference(doctype: str | None, name: str | None) -> str | None:
+	if not doctype or not name:
+		return None
+	if doctype == "Customer":
+		return name
+	if frappe.get_meta(doctype).has_field("customer"):
+		return frappe.db.get_value(doctype, name, "customer")
+	return None
+
+
+def _touch_conversation(conversation: str, at, unread: int = 0) -> None:
+	table = frappe.qb.DocType(CONVERSATION)
+	query = frappe.qb.update(table).set(table.last_message_at, at).where(table.name == conversation)
+	if unread:  # one UPDATE, so two inbound SMS at once both count
+		query = query.set(table.unread_count, Coalesce(table.unread_count, 0) + unread)
+	query.run()
+
+
+def _record_failure(message: str, status: str, code: str, text: str) -> None:
+	frappe.db.set_value(
+		MESSAGE, message, {"status": status, "error_code": code, "error_message": (text or "")[:1000]}
+	)
+
+
+def _publish_changed(message: str) -> None:
+	row = frappe.db.get_value(
+		MESSAGE,
+		message,
+		["name", "conversation", "direction", "status", "twilio_sid", "error_code", "error_message"],
+		as_dict=True,
+	)
+	if row:
+		frappe.publish_realtime(EVENT_CHANGED, dict(row, message=row.pop("name")), after_commit=True)
+
+
+def _commit() -> None:
+	# Jobs run in their own transaction; inline in tests (now=True) they share the test's,
+	# which the test framework rolls back, so they must not commit it.
+	if not frappe.flags.in_test:
+		frappe.db.commit()  # nosemgrep
