@@ -57,45 +57,52 @@ def offer_job(job_name: str, technicians: list[str] | None = None) -> list[dict]
 				"token_hash": job_offers.hash_offer_token(offer.token),
 			}
 		).insert(ignore_permissions=True)
-		notify_technician(job, offer)
+		sms = notify_technician(job, offer)
 		sent.append(
-			{"technician": offer.technician, "expires_on": str(offer.expires_at.replace(tzinfo=None))}
+			{
+				"technician": offer.technician,
+				"expires_on": str(offer.expires_at.replace(tzinfo=None)),
+				"sms": sms,
+			}
 		)
 	return sent
 
 
-def notify_technician(job, offer: job_offers.Offer) -> None:
-	"""By SMS with the acceptance link, and live on their phone page if it is open."""
+def notify_technician(job, offer: job_offers.Offer) -> bool:
+	"""Live on their phone page if it is open, and by SMS with the acceptance link when SMS is
+	set up and they have a mobile number; returns whether an SMS was queued."""
 	phone, user = frappe.db.get_value("Dispatch Technician", offer.technician, ["phone", "user"])
-	link = offer_link(offer.token)
-	if job.start_time:
-		start = datetime.combine(job.scheduled_date, work_schedule.parse_time(job.start_time), tzinfo=_zone())
-	else:
-		start = datetime.combine(job.scheduled_date, datetime.min.time(), tzinfo=_zone())
-	address = (
-		frappe.db.get_value("Service Location", job.service_location, "address_display")
-		if job.service_location
-		else ""
-	)
-	if phone:
-		from gigafibre_fsm.messaging.services.sms import send_sms
-
-		body = job_offers.offer_sms_text(
-			offer,
-			job.subject,
-			start,
-			(address or "").replace("\n", ", "),
-			get_url("/job_offer?token={token}"),
-			translate=_,
-		)
-		send_sms(phone, body, "Dispatch Job", job.name)
+	start_time = work_schedule.parse_time(job.start_time) if job.start_time else datetime.min.time()
+	start = datetime.combine(job.scheduled_date, start_time, tzinfo=_zone())
 	if user:
 		frappe.publish_realtime(
 			OFFER_EVENT,
-			{"job": job.name, "subject": job.subject, "start": start.isoformat(), "link": link},
+			{
+				"job": job.name,
+				"subject": job.subject,
+				"start": start.isoformat(),
+				"link": offer_link(offer.token),
+			},
 			user=user,
 			after_commit=True,
 		)
+	if not phone or not frappe.db.get_single_value("Messaging Settings", "enabled"):
+		return False
+	from gigafibre_fsm.messaging.services.sms import send_sms
+
+	address = ""
+	if job.service_location:
+		address = frappe.db.get_value("Service Location", job.service_location, "address_display") or ""
+	body = job_offers.offer_sms_text(
+		offer,
+		job.subject,
+		start,
+		address.replace("\n", ", "),
+		get_url("/job_offer?token={token}"),
+		translate=_,
+	)
+	send_sms(phone, body, "Dispatch Job", job.name)
+	return True
 
 
 def _offer_row(token: str):
