@@ -235,8 +235,11 @@ def get_or_create_conversation(phone: str, customer: str | None = None) -> str:
 	"""The name of `phone`'s conversation (the E.164 number itself), created when missing and
 	linked to `customer`, or else to the customer whose phone matches."""
 	if frappe.db.exists(CONVERSATION, phone):
-		if customer and not frappe.db.get_value(CONVERSATION, phone, "customer"):
-			frappe.db.set_value(CONVERSATION, phone, "customer", customer)
+		if not frappe.db.get_value(CONVERSATION, phone, "customer"):
+			# the number may have been added to a customer since the thread started
+			customer = customer or find_customer_by_phone(phone)
+			if customer:
+				frappe.db.set_value(CONVERSATION, phone, "customer", customer)
 		return phone
 	customer = customer or find_customer_by_phone(phone)
 	savepoint = "sms_conversation"

@@ -59,6 +59,12 @@ class TestSMSConversation(TwilioTestCase):
 	def test_unknown_sender_gets_a_conversation_without_customer(self):
 		self.inbound("+15145550144", "Qui êtes-vous?")
 		self.assertIsNone(frappe.db.get_value("SMS Conversation", "+15145550144", "customer"))
+		# staff then add the number to a customer: the next SMS links the thread
+		make_contact(make_customer("_Test SMS Late Customer"), "514.555.0144")
+		self.inbound("+15145550144", "C'est encore moi")
+		self.assertEqual(
+			frappe.db.get_value("SMS Conversation", "+15145550144", "customer"), "_Test SMS Late Customer"
+		)
 
 	def test_shared_number_is_not_guessed(self):
 		make_contact(make_customer("_Test SMS Shared A"), "514 555 0145")

@@ -226,6 +226,17 @@ class TestStatusCallbacks(TwilioTestCase):
 		sms.deliver_message(message.name)  # the job, late: the message went already
 		self.assertEqual(len(self.twilio.requests), requests)
 
+	def test_unknown_status_is_accepted_and_ignored(self):
+		name = sms.send_sms("+15145550116", "x")
+		sid = frappe.db.get_value("SMS Message", name, "twilio_sid")
+		params = {
+			**self.twilio.status_params(sid, "sent"),
+			"MessageStatus": "teleported",
+			"SmsStatus": "teleported",
+		}
+		self.assertIsNone(self.post_webhook("twilio_status", params, f"message={name}"))
+		self.assertEqual(frappe.db.get_value("SMS Message", name, "status"), "Queued")
+
 	def test_callback_for_a_message_sent_elsewhere_is_ignored(self):
 		sent = sms.twilio_client().send("+15145550115", "x")
 		self.assertIsNone(self.post_webhook("twilio_status", self.twilio.status_params(sent.sid, "sent")))
