@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.messaging.services import sms
 from gigafibre_fsm.messaging.sms import parse_inbound, parse_status_callback, verify_webhook
+from gigafibre_fsm.services.access import require_role
 from gigafibre_fsm.services.core_errors import translated_errors
 
 MESSAGING_ROLES = ("System Manager", "Dispatcher", "NOC Operator", "Billing Agent")
@@ -21,7 +22,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 @frappe.whitelist(methods=["POST"])
 def send(to: str, body: str, reference_doctype: str | None = None, reference_name: str | None = None) -> dict:
 	"""Queue an SMS; returns the SMS Message's name and its conversation."""
-	frappe.only_for(MESSAGING_ROLES)
+	require_role(*MESSAGING_ROLES)
 	if reference_doctype and reference_name:
 		frappe.has_permission(reference_doctype, "read", reference_name, throw=True)
 	name = sms.send_sms(to, body, reference_doctype, reference_name)
@@ -32,7 +33,7 @@ def send(to: str, body: str, reference_doctype: str | None = None, reference_nam
 @frappe.whitelist(methods=["POST"])
 def mark_read(conversation: str) -> None:
 	"""Reset a conversation's unread count (staff opened the thread)."""
-	frappe.only_for(MESSAGING_ROLES)
+	require_role(*MESSAGING_ROLES)
 	frappe.has_permission("SMS Conversation", "read", conversation, throw=True)
 	sms.mark_read(conversation)
 
