@@ -56,5 +56,9 @@ scheduler_events = {
 		# Dispatch
 		"*/10 * * * *": ["gigafibre_fsm.dispatch.services.job_offers.expire_offers"],
 		# Network (below)
+		"*/5 * * * *": [
+			"gigafibre_fsm.network.services.poller.enqueue_device_polls",
+			"gigafibre_fsm.network.services.olt.enqueue_olt_walks",
+		],
 	},
 }
