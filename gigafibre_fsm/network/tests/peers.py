@@ -67,3 +67,52 @@ class OltPeer:
 def clear_settings_cache() -> None:
 	"""After a rollback, forget the cached Network Settings the rolled-back transaction saved."""
 	frappe.clear_document_cache("Network Settings", "Network Settings")
+
+
+def small_olt(name: str = "OLT-T2"):
+	"""A Huawei OLT with one card of 4 PON ports x 8 ONUs, all online, one ONU in autofind on 0/1/0."""
+	try:
+		from simulators.olt_snmp import generate_fleet
+	except ImportError as e:
+		raise unittest.SkipTest(f"the OLT simulator is not importable: {e}")
+	return generate_fleet(
+		"huawei_ma5800",
+		onu_count=32,
+		ports_per_card=4,
+		onus_per_port=8,
+		offline_fraction=0.0,
+		unregistered=1,
+		name=name,
+	)
+
+
+def make_olt(name: str, port: int, community: str, **values) -> str:
+	doc = frappe.get_doc(
+		{
+			"doctype": "OLT",
+			"olt_name": name,
+			"layout": "huawei_ma5800",
+			"host": "127.0.0.1",
+			"port": port,
+			"snmp_version": "v2c",
+			"community": community,
+			"enabled": 1,
+			**values,
+		}
+	)
+	return doc.insert(ignore_permissions=True).name
+
+
+def set_community(olt: str, community: str) -> None:
+	doc = frappe.get_doc("OLT", olt)
+	doc.community = community
+	doc.save(ignore_permissions=True)
+
+
+def forget_olt(olt: str) -> None:
+	"""Drop what the cache remembers of an OLT (last walk, correlator) between test runs."""
+	from gigafibre_fsm.network.services import olt as olt_service
+	from gigafibre_fsm.network.services import outages
+
+	frappe.cache.delete_value(olt_service.SNAPSHOT_KEY.format(olt=olt))
+	outages.forget_correlator(olt)

@@ -136,7 +136,7 @@ class TestDevicesAndPoller(IntegrationTestCase):
 	def test_network_state_in_one_call(self):
 		frappe.set_user(DISPATCHER)
 		answer = api.network_state("Customer", self.location.customer)
-		ours = [loc for loc in answer["locations"] if loc["service_location"] == self.location.name][0]
+		ours = next(loc for loc in answer["locations"] if loc["service_location"] == self.location.name)
 		self.assertTrue(ours["modem"]["live"])
 		self.assertIn("radios", ours["modem"]["wifi"])
 		self.assertEqual(len(ours["equipment"]), 3)
