@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, get_system_timezone, getdate
 
 from gigafibre_fsm.dispatch import job_rules, recurrence, work_schedule
+from gigafibre_fsm.dispatch.services import job_completion
 from gigafibre_fsm.dispatch.services.board import assignment_changed, publish_assignment_change
 from gigafibre_fsm.dispatch.services.permissions import is_only_field_technician
 from gigafibre_fsm.services.core_errors import translated_errors
@@ -41,6 +42,8 @@ class DispatchJob(Document):
 	def on_update(self):
 		if assignment_changed(self):
 			publish_assignment_change(self)
+		if self.status == "Completed" and self.has_value_changed("status"):
+			job_completion.on_job_completed(self)
 
 	def validate_recurrence(self):
 		if not self.recurrence_rule:
