@@ -110,3 +110,12 @@ def _only_dispatcher_or_the_technician(technician: str) -> None:
 		return
 	if frappe.db.get_value("Dispatch Technician", technician, "user") != frappe.session.user:
 		frappe.throw(frappe._("Only a dispatcher or the technician can do this"), frappe.PermissionError)
+
+
+@frappe.whitelist(methods=["POST"])
+def set_my_job_status(job: str, status: str) -> dict:
+	"""A technician moves their own job forward (En Route → In Progress → Completed)."""
+	from gigafibre_fsm.dispatch.services import technician_jobs
+
+	require_role("Field Technician", *DISPATCH_ROLES)
+	return technician_jobs.set_my_job_status(job, status)
