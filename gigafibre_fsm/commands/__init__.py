@@ -34,13 +34,45 @@ def plan_day(context, date, apply_plan=False, time_limit=None):
 				)
 			)
 		for item in plan["unassigned"]:
-			click.echo(_("Unassigned {0}: {1}").format(item["job"], item["reason"]))
+			click.echo(_("Unassigned {0} ({1}): {2}").format(item["job"], item["subject"], item["reason"]))
 		for warning in plan["warnings"]:
 			click.echo(warning)
+		planned = sum(1 for r in plan["routes"] for s in r["stops"] if s["kind"] == "job")
+		click.echo(
+			_("{0}: {1} jobs planned, {2} unassigned, {3} min of driving in all ({4} s)").format(
+				plan["date"], planned, len(plan["unassigned"]), plan["travel_minutes"], plan["solve_seconds"]
+			)
+		)
 		if apply_plan:
 			result = day_planning.apply(plan["plan_id"])
 			frappe.db.commit()
 			click.echo(_("Plan applied: {0} jobs changed").format(result["jobs_changed"]))
+	except Exception:
+		frappe.db.rollback()
+		raise
+	finally:
+		frappe.destroy()
+
+
+@gigafibre.command("load-demo")
+@click.argument("date")
+@click.option("--technicians", type=int, default=42)
+@click.option("--jobs", type=int, default=300)
+@pass_context
+def load_demo(context, date, technicians=42, jobs=300):
+	"""Load the demo day's technicians and jobs into the site, on DATE."""
+	import frappe
+	from frappe import _
+	from frappe.utils import getdate
+
+	from gigafibre_fsm.dispatch.services import demo_site
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		loaded = demo_site.load(getdate(date), technicians, jobs)
+		frappe.db.commit()
+		click.echo(_("Loaded {0} technicians and {1} jobs").format(loaded["technicians"], loaded["jobs"]))
 	except Exception:
 		frappe.db.rollback()
 		raise

@@ -200,15 +200,28 @@ def serialise(plan: day_planner.DayPlan, day: date, warnings: list[str], unplace
 				],
 			}
 		)
+	left_out = list(plan.unassigned) + list(unplaceable)
+	subjects = dict(
+		frappe.get_all(
+			"Dispatch Job",
+			filters={"name": ("in", left_out or [""])},
+			fields=["name", "subject"],
+			as_list=True,
+		)
+	)
 	unassigned = [
 		{
 			"job": job,
+			"subject": subjects.get(job, ""),
 			"reason": _(u.message).format(
 				**{k: _(v) if isinstance(v, str) else v for k, v in u.params.items()}
 			),
 		}
 		for job, u in plan.unassigned.items()
-	] + [{"job": job, "reason": reason} for job, reason in unplaceable.items()]
+	] + [
+		{"job": job, "subject": subjects.get(job, ""), "reason": reason}
+		for job, reason in unplaceable.items()
+	]
 	return {
 		"date": str(day),
 		"routes": routes,
