@@ -154,7 +154,7 @@ class TestOutageIncident(IntegrationTestCase):
 		from simulators.olt_snmp import SilentUdpPeer
 
 		settings = frappe.get_doc("Network Settings")
-		settings.update({"snmp_timeout": 0.2, "olt_walk_deadline": 1})
+		settings.update({"snmp_timeout": 0.5, "olt_walk_deadline": 5})
 		settings.save(ignore_permissions=True)
 		with SilentUdpPeer() as silent:
 			make_olt("OLT-SILENT", silent.port, "normal")
