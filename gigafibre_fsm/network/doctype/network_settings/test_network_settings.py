@@ -142,6 +142,14 @@ class TestDevicesAndPoller(IntegrationTestCase):
 		self.assertEqual(len(ours["equipment"]), 3)
 		self.assertIsNone(ours["incident"])
 
+	def test_modem_bridge_refuses_a_public_address_before_any_job(self):
+		frappe.set_user(NOC)
+		frappe.db.set_value("Service Equipment", self.equipment[0], "management_ip", "8.8.8.8")
+		with self.assertRaises(frappe.ValidationError):
+			api.modem_status(self.equipment[0])
+		with self.assertRaises(frappe.ValidationError):  # no management IP at all
+			api.modem_dm_get(self.equipment[1], "DEV_INFO")
+
 	def test_roles(self):
 		frappe.set_user(TECH)
 		api.device_summary(equipment=self.equipment[0])  # a technician may read a device
