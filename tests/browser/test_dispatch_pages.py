@@ -1,0 +1,245 @@
+"""Tier 2, in a real browser: the Dispatch Board (desk) and the technician's phone page (portal).
+
+Runs against a live site given by GIGAFIBRE_SITE_URL (e.g. http://ui.localhost:8012, served by
+`bench serve`); skipped without it. The test makes its own users, technicians and jobs through
+the site's REST API as Administrator (GIGAFIBRE_ADMIN_PASSWORD, default "admin"), from inside
+the browser, so that `*.localhost` names resolve the way Chromium resolves them. Screenshots go
+to GIGAFIBRE_SCREENSHOTS (default /tmp).
+"""
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+SITE = os.environ.get("GIGAFIBRE_SITE_URL", "").rstrip("/")
+ADMIN_PASSWORD = os.environ.get("GIGAFIBRE_ADMIN_PASSWORD", "admin")
+SHOTS = Path(os.environ.get("GIGAFIBRE_SCREENSHOTS", "/tmp"))
+CHROMIUM = os.environ.get("GIGAFIBRE_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "Gf-Browser-Test-2026!"
+
+pytestmark = [
+	pytest.mark.skipif(not SITE, reason="tier 2: set GIGAFIBRE_SITE_URL to a running site (see README)"),
+	pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser():
+	tmp = tempfile.mkdtemp(prefix="gigafibre-browser-")
+	env = {**os.environ, "HOME": tmp, "XDG_CONFIG_HOME": tmp, "XDG_CACHE_HOME": tmp}
+	with sync_api.sync_playwright() as pw:
+		browser = pw.chromium.launch(
+			executable_path=CHROMIUM,
+			headless=True,
+			env=env,
+			args=[
+				"--disable-background-networking",
+				"--disable-component-update",
+				"--no-first-run",
+				"--disable-sync",
+			],
+		)
+		yield browser
+		browser.close()
+	shutil.rmtree(tmp, ignore_errors=True)
+
+
+def login(context, user, password):
+	page = context.new_page()
+	page.goto(f"{SITE}/login")
+	response = page.evaluate(
+		"""([usr, pwd]) => fetch('/api/method/login', {method: 'POST',
+			headers: {'Content-Type': 'application/json', 'Accept': 'application/json'},
+			body: JSON.stringify({usr, pwd})}).then((r) => r.status)""",
+		[user, password],
+	)
+	assert response == 200, f"login of {user} failed: HTTP {response}"
+	return page
+
+
+class Admin:
+	"""REST calls as Administrator, made by the browser page (cookies and CSRF of the session)."""
+
+	def __init__(self, page):
+		self.page = page
+		page.goto(f"{SITE}/app")
+		page.wait_for_function("() => window.frappe && frappe.csrf_token && frappe.datetime")
+
+	def call(self, method, path, body=None):
+		result = self.page.evaluate(
+			"""([method, path, body]) => fetch(path, {method, headers: {'Content-Type': 'application/json',
+				'Accept': 'application/json', 'X-Frappe-CSRF-Token': frappe.csrf_token},
+				body: body ? JSON.stringify(body) : undefined}).then(async (r) => [r.status, await r.text()])""",
+			[method, path, body],
+		)
+		status, text = result
+		assert status == 200, f"{method} {path}: HTTP {status}: {text[:500]}"
+		return json.loads(text)
+
+	def insert(self, doc):
+		return self.call("POST", f"/api/resource/{doc['doctype']}", doc)["data"]
+
+	def get(self, doctype, name):
+		return self.call("GET", f"/api/resource/{doctype}/{name}")["data"]
+
+	def today(self):
+		return self.page.evaluate("() => frappe.datetime.get_today()")
+
+
+@pytest.fixture(scope="module")
+def world(browser):
+	"""A dispatcher, two technicians (one with a login), and two of today's jobs."""
+	context = browser.new_context()
+	admin = Admin(login(context, "Administrator", ADMIN_PASSWORD))
+	run = uuid.uuid4().hex[:6]
+	users = {}
+	for key, role in (("dispatcher", "Dispatcher"), ("tech", "Field Technician")):
+		email = f"browser-{key}-{run}@example.com"
+		admin.insert(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": f"{key.title()} {run}",
+				"new_password": PASSWORD,
+				"send_welcome_email": 0,
+				"roles": [{"role": role}],
+			}
+		)
+		users[key] = email
+	shift = [
+		{"weekday": d, "start_time": "07:00:00", "end_time": "19:00:00"}
+		for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+	]
+	techs = [
+		admin.insert(
+			{
+				"doctype": "Dispatch Technician",
+				"technician_name": f"Browser {label} {run}",
+				"user": user,
+				"active": 1,
+				"home_latitude": 45.55,
+				"home_longitude": -73.6,
+				"weekly_schedule": shift,
+			}
+		)["name"]
+		for label, user in (("Alice", users["tech"]), ("Bob", None))
+	]
+	today = admin.today()
+	jobs = [
+		admin.insert(
+			{
+				"doctype": "Dispatch Job",
+				"subject": f"Browser install {run}",
+				"scheduled_date": today,
+				"start_time": "09:00",
+				"duration_minutes": 90,
+				"window_start": "08:00",
+				"window_end": "12:00",
+				"technician": techs[0],
+				"latitude": 45.50,
+				"longitude": -73.57,
+			}
+		)["name"],
+		admin.insert(
+			{
+				"doctype": "Dispatch Job",
+				"subject": f"Browser repair {run}",
+				"scheduled_date": today,
+				"start_time": "13:00",
+				"duration_minutes": 60,
+				"latitude": 45.52,
+				"longitude": -73.55,
+			}
+		)["name"],
+	]
+	yield {"admin": admin, "users": users, "techs": techs, "jobs": jobs, "run": run, "today": today}
+	for tech in techs:  # keep other runs' boards clean; the rows stay for the record
+		admin.call("PUT", f"/api/resource/Dispatch Technician/{tech}", {"active": 0})
+	context.close()
+
+
+def test_dispatch_board_renders_the_day_and_a_move_persists(browser, world):
+	context = browser.new_context(viewport={"width": 1400, "height": 900})
+	page = login(context, world["users"]["dispatcher"], PASSWORD)
+	page.goto(f"{SITE}/app/dispatch-board")
+	assigned, unassigned = world["jobs"]
+	alice, bob = world["techs"]
+	block = page.locator(f'.db-row[data-technician="{alice}"] .db-job[data-job="{assigned}"]')
+	block.wait_for(timeout=30000)
+	page.locator(f'.db-unassigned .db-job[data-job="{unassigned}"]').wait_for()
+	assert world["run"] in block.inner_text()
+	page.screenshot(path=str(SHOTS / "dispatch-board.png"), full_page=True)
+
+	# move through the dialog: Bob, 10:30
+	block.click()
+	dialog = page.locator(".modal.show")
+	dialog.locator('select[data-fieldname="technician"]').select_option(bob)
+	dialog.locator('input[data-fieldname="start_time"]').fill("10:30")
+	page.screenshot(path=str(SHOTS / "dispatch-board-move-dialog.png"))
+	dialog.locator(".btn-primary", has_text="Move").click()
+	page.locator(f'.db-row[data-technician="{bob}"] .db-job[data-job="{assigned}"]').wait_for()
+	job = world["admin"].get("Dispatch Job", assigned)
+	assert (job["technician"], job["start_time"]) == (bob, "10:30")
+
+	# drag the unassigned job onto Alice's row
+	page.locator(f'.db-unassigned .db-job[data-job="{unassigned}"]').drag_to(
+		page.locator(f'.db-track[data-technician="{alice}"]'), target_position={"x": 420, "y": 20}
+	)
+	page.locator(f'.db-row[data-technician="{alice}"] .db-job[data-job="{unassigned}"]').wait_for()
+	job = world["admin"].get("Dispatch Job", unassigned)
+	assert job["technician"] == alice and job["status"] == "Assigned"
+	page.screenshot(path=str(SHOTS / "dispatch-board-after-moves.png"), full_page=True)
+
+	# someone else moves the job meanwhile: this board's stale move is refused with the conflict
+	world["admin"].call("PUT", f"/api/resource/Dispatch Job/{unassigned}", {"start_time": "15:00"})
+	stale = page.evaluate(
+		"""(job) => frappe.call({method: 'gigafibre_fsm.api.dispatch.move_job', args: {job,
+			expected_modified: '2000-01-01 00:00:00', start_time: '16:00'}}).then(() => 'moved', () => 'refused')""",
+		unassigned,
+	)
+	assert stale == "refused"
+	page.locator(".modal.show .msgprint").wait_for()
+	page.screenshot(path=str(SHOTS / "dispatch-board-conflict.png"))
+	assert world["admin"].get("Dispatch Job", unassigned)["start_time"] == "15:00"
+	context.close()
+
+
+def test_technician_phone_page_moves_a_job_en_route(browser, world):
+	context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+	page = login(context, world["users"]["tech"], PASSWORD)
+	alice = world["techs"][0]
+	job = world["admin"].insert(
+		{
+			"doctype": "Dispatch Job",
+			"subject": f"Browser phone visit {world['run']}",
+			"scheduled_date": world["today"],
+			"start_time": "11:00",
+			"duration_minutes": 45,
+			"window_start": "10:00",
+			"window_end": "12:00",
+			"technician": alice,
+			"latitude": 45.51,
+			"longitude": -73.56,
+		}
+	)["name"]
+	page.goto(f"{SITE}/technician")
+	card = page.locator(f'.tech-job[data-job="{job}"]')
+	card.wait_for()
+	assert "45.51,-73.56" in card.locator('a[href^="geo:"]').get_attribute("href")
+	page.screenshot(path=str(SHOTS / "technician-page.png"), full_page=True)
+	width = page.evaluate("() => document.documentElement.scrollWidth")
+	assert width <= 360, f"the page scrolls sideways on a 360 px screen ({width} px)"
+	card.locator("button.tech-next").tap()
+	page.locator(f'.tech-job[data-job="{job}"] .tech-job-status', has_text="En Route").wait_for()
+	assert world["admin"].get("Dispatch Job", job)["status"] == "En Route"
+	page.screenshot(path=str(SHOTS / "technician-page-en-route.png"), full_page=True)
+	# someone else's job is not on the page
+	assert page.locator(f'.tech-job[data-job="{world["jobs"][0]}"]').count() == 0
+	context.close()
