@@ -95,7 +95,10 @@ def walk_olt(olt: str) -> dict:
 
 
 def latest_snapshot(olt: str) -> core.OltSnapshot | None:
-	return frappe.cache.get_value(SNAPSHOT_KEY.format(olt=olt))
+	try:
+		return frappe.cache.get_value(SNAPSHOT_KEY.format(olt=olt))
+	except Exception:  # pickled by an older release of the code: walk afresh
+		return None
 
 
 def onu_id_of(location) -> str | None:

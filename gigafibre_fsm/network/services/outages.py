@@ -33,7 +33,10 @@ def correlator_for(olt: str, snapshot, served: dict) -> core.OutageCorrelator:
 	"""The OLT's correlator as it was after the previous walk, or rebuilt by replay."""
 	policy = outage_policy()
 	topology = core.Topology.from_snapshots([snapshot], served)
-	cached = frappe.cache.get_value(CORRELATOR_KEY.format(olt=olt))
+	try:
+		cached = frappe.cache.get_value(CORRELATOR_KEY.format(olt=olt))
+	except Exception:  # pickled by an older release of the code: rebuild it
+		cached = None
 	if cached is not None and cached.policy == policy and cached.topology.onus == topology.onus:
 		return cached
 	correlator = core.OutageCorrelator(topology, policy)
