@@ -41,6 +41,9 @@ doc_events = {
 	"Sales Invoice": {
 		"validate": "gigafibre_fsm.billing.services.invoice_links.set_portal_link_and_qr_code",
 	},
+	"Issue": {
+		"before_insert": "gigafibre_fsm.network.services.outages.link_new_issue",
+	},
 }
 
 # Dashboards: an Issue shows its dispatch jobs

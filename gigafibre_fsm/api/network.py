@@ -8,20 +8,11 @@ import frappe
 
 from gigafibre_fsm.dispatch.services.permissions import is_only_field_technician
 from gigafibre_fsm.network.services import acs, kuma, modem, olt, poller, state
+from gigafibre_fsm.services.access import require_role
 
 NOC = ("NOC Operator", "System Manager")
 STAFF = (*NOC, "Dispatcher", "Field Technician")
 OFFICE = (*NOC, "Dispatcher")
-
-
-def only_for(roles) -> None:
-	"""frappe.only_for, also under tests (Frappe's own skips its check when flags.in_test)."""
-	if frappe.session.user != "Administrator" and set(roles).isdisjoint(frappe.get_roles()):
-		frappe.throw(
-			frappe._("This action is only allowed for {0}").format(", ".join(frappe._(r) for r in roles)),
-			frappe.PermissionError,
-			frappe._("Not Permitted"),
-		)
 
 
 def _flag(value) -> bool:
@@ -34,21 +25,21 @@ def _flag(value) -> bool:
 @frappe.whitelist(methods=["GET"])
 def lookup_device(serial: str | None = None, mac: str | None = None) -> dict:
 	"""GET /devices/lookup?serial=X: the device by serial or MAC (three fallbacks), summarised."""
-	only_for(STAFF)
+	require_role(*STAFF)
 	return acs.lookup(serial=serial, mac=mac)
 
 
 @frappe.whitelist(methods=["GET"])
 def device_summary(equipment: str | None = None, device_id: str | None = None) -> dict:
 	"""One device's summary: identity, WAN, optical levels, Ethernet, Wi-Fi, mesh nodes."""
-	only_for(STAFF)
+	require_role(*STAFF)
 	return acs.summary(equipment=equipment, device_id=device_id)
 
 
 @frappe.whitelist(methods=["GET", "POST"])
 def device_hosts(equipment: str | None = None, device_id: str | None = None, refresh: str | int = 1) -> dict:
 	"""GET /devices/:id/hosts?refresh: connected clients grouped by mesh node."""
-	only_for(STAFF)
+	require_role(*STAFF)
 	return acs.hosts(equipment=equipment, device_id=device_id, refresh=_flag(refresh))
 
 
@@ -57,21 +48,21 @@ def device_task(
 	task: str, equipment: str | None = None, device_id: str | None = None, confirm_serial: str | None = None
 ) -> dict:
 	"""POST /devices/:id/tasks: reboot or refresh (staff); factory reset (NOC, typed serial)."""
-	only_for(NOC if task == "factory_reset" else STAFF)
+	require_role(*(NOC if task == "factory_reset" else STAFF))
 	return acs.run_task(task, equipment=equipment, device_id=device_id, confirm_serial=confirm_serial)
 
 
 @frappe.whitelist(methods=["GET"])
 def fleet_summary() -> dict:
 	"""GET /devices/summary: counts by model, firmware, data model, online."""
-	only_for(OFFICE)
+	require_role(*OFFICE)
 	return acs.fleet()
 
 
 @frappe.whitelist(methods=["POST"])
 def poll_devices_now() -> dict:
 	"""Enqueue the device poll now instead of at the next scheduler run."""
-	only_for(NOC)
+	require_role(*NOC)
 	return {"batches": poller.enqueue_device_polls()}
 
 
@@ -81,7 +72,7 @@ def poll_devices_now() -> dict:
 @frappe.whitelist(methods=["GET"])
 def acs_export(collection: str = "presets") -> list[dict]:
 	"""GET /acs/*: the ACS configuration (presets, provisions, virtual parameters, files)."""
-	only_for(NOC)
+	require_role(*NOC)
 	return acs.export(collection)
 
 
@@ -91,21 +82,21 @@ def acs_export(collection: str = "presets") -> list[dict]:
 @frappe.whitelist(methods=["GET"])
 def olt_status(olt_name: str | None = None) -> list[dict]:
 	"""Each OLT's last walk: status, ONU counts, last error."""
-	only_for(OFFICE)
+	require_role(*OFFICE)
 	return olt.olt_status(olt_name)
 
 
 @frappe.whitelist(methods=["GET"])
 def pon_port_onus(olt_name: str, pon_port: str) -> dict:
 	"""The ONUs of one PON port (state, rx power, distance) and the locations they serve."""
-	only_for(OFFICE)
+	require_role(*OFFICE)
 	return olt.pon_port_onus(olt_name, pon_port)
 
 
 @frappe.whitelist(methods=["POST"])
 def walk_olt_now(olt_name: str) -> dict:
 	"""Walk one OLT now, in a background job."""
-	only_for(NOC)
+	require_role(*NOC)
 	frappe.get_doc("OLT", olt_name).check_permission("read")
 	frappe.enqueue(olt.WALK_JOB, queue="long", job_id=f"olt-walk-{olt_name}", deduplicate=True, olt=olt_name)
 	return {"queued": True}
@@ -116,7 +107,7 @@ def preauthorisation_plan(
 	service_location: str, serial: str | None = None, onu_id: int | None = None
 ) -> dict:
 	"""The commands that register a new subscriber's ONU on its PON port (shown, not run)."""
-	only_for(NOC)
+	require_role(*NOC)
 	return olt.preauthorisation_plan(service_location, serial=serial, onu_id=onu_id)
 
 
@@ -126,7 +117,7 @@ def preauthorisation_plan(
 @frappe.whitelist(methods=["GET"])
 def network_state(doctype: str, name: str, live: str | int = 1) -> dict:
 	"""Fibre, modem, Wi-Fi and open outage of a Customer, Service Location, Issue or Dispatch Job."""
-	only_for(STAFF)
+	require_role(*STAFF)
 	if is_only_field_technician(frappe.session.user):  # their own jobs' customers only
 		frappe.has_permission(doctype, "read", name, throw=True)
 	return state.network_state(doctype, name, live=_flag(live))
@@ -137,19 +128,19 @@ def network_state(doctype: str, name: str, live: str | int = 1) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def modem_status(equipment: str) -> dict:
-	only_for(NOC)
+	require_role(*NOC)
 	return modem.enqueue_operation(equipment, "status")
 
 
 @frappe.whitelist(methods=["POST"])
 def modem_dm_get(equipment: str, oid: str) -> dict:
-	only_for(NOC)
+	require_role(*NOC)
 	return modem.enqueue_operation(equipment, "dm_get", oid=oid)
 
 
 @frappe.whitelist(methods=["POST"])
 def modem_screenshot(equipment: str) -> dict:
-	only_for(NOC)
+	require_role(*NOC)
 	return modem.enqueue_operation(equipment, "screenshot")
 
 

@@ -11,7 +11,7 @@ __all__ = ["IntegrationTestCase"]
 # would otherwise also create ERPNext's own test records for every linked doctype, which posts
 # stock and fails on PostgreSQL with ERPNext v15; each test module sets `test_ignore` to this.
 ERPNEXT_RECORDS = [
-	"Address", "Company", "Customer", "Employee", "Issue", "Item", "Sales Invoice",
+	"Address", "Company", "Customer", "Employee", "Issue", "Item", "Sales Invoice", "Stock Entry",
 	"Subscription", "UOM", "User", "Warehouse",
 ]  # fmt: skip
 

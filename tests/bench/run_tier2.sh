@@ -20,7 +20,8 @@ if [ -e "$bench_dir/apps/gigafibre_fsm" ] && [ ! -L "$bench_dir/apps/gigafibre_f
 	rm -rf "$bench_dir/apps/gigafibre_fsm"
 fi
 ln -sfn "$app_dir" "$bench_dir/apps/gigafibre_fsm"
-"$bench_dir/env/bin/python" -m pip install --quiet -e "$bench_dir/apps/gigafibre_fsm"
+# with the test extras: the tier-2 tests start the same local peers as tier 1 (snmpsim, ...)
+"$bench_dir/env/bin/python" -m pip install --quiet -e "$bench_dir/apps/gigafibre_fsm[test]"
 grep -qx gigafibre_fsm "$bench_dir/sites/apps.txt" || printf '\ngigafibre_fsm\n' >> "$bench_dir/sites/apps.txt"
 sed -i '/^$/d' "$bench_dir/sites/apps.txt"
 

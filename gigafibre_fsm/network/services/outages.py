@@ -326,3 +326,29 @@ def open_incident_of_location(service_location: str) -> dict | None:
 		.limit(1)
 	).run(as_dict=True)
 	return rows[0] if rows else None
+
+
+def link_new_issue(doc, method=None) -> None:
+	"""doc_events: a ticket opened during an outage joins the incident of its location or
+	customer, so the NOC sees one incident and its tickets, not fifty separate tickets."""
+	if doc.get("outage_incident"):
+		return
+	incident = None
+	if doc.get("service_location"):
+		incident = open_incident_of_location(doc.service_location)
+	if not incident and doc.get("customer"):
+		parent = frappe.qb.DocType("Outage Incident")
+		child = frappe.qb.DocType("Outage Affected Location")
+		rows = (
+			frappe.qb.from_(parent)
+			.join(child)
+			.on(child.parent == parent.name)
+			.select(parent.name)
+			.where((child.customer == doc.customer) & (parent.status == "Open"))
+			.where(child.parenttype == "Outage Incident")
+			.orderby(parent.started_at)
+			.limit(1)
+		).run(as_dict=True)
+		incident = rows[0] if rows else None
+	if incident:
+		doc.outage_incident = incident["name"]
