@@ -7,12 +7,14 @@ the browser, so that `*.localhost` names resolve the way Chromium resolves them.
 to GIGAFIBRE_SCREENSHOTS (default /tmp).
 """
 
+import ipaddress
 import json
 import os
 import shutil
 import tempfile
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -21,6 +23,19 @@ ADMIN_PASSWORD = os.environ.get("GIGAFIBRE_ADMIN_PASSWORD", "admin")
 SHOTS = Path(os.environ.get("GIGAFIBRE_SCREENSHOTS", "/tmp"))
 CHROMIUM = os.environ.get("GIGAFIBRE_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "Gf-Browser-Test-2026!"
+
+
+def _expected_site() -> str | None:
+	"""The site the URL should reach: GIGAFIBRE_SITE_NAME, else the URL's host name (not an IP)."""
+	if os.environ.get("GIGAFIBRE_SITE_NAME"):
+		return os.environ["GIGAFIBRE_SITE_NAME"]
+	host = urlsplit(SITE).hostname or ""
+	try:
+		ipaddress.ip_address(host)
+		return None
+	except ValueError:
+		return host
+
 
 pytestmark = [
 	pytest.mark.skipif(not SITE, reason="tier 2: set GIGAFIBRE_SITE_URL to a running site (see README)"),
@@ -70,7 +85,13 @@ class Admin:
 	def __init__(self, page):
 		self.page = page
 		page.goto(f"{SITE}/app")
-		page.wait_for_function("() => window.frappe && frappe.csrf_token && frappe.datetime")
+		page.wait_for_function("() => window.frappe && frappe.csrf_token && frappe.datetime && frappe.boot")
+		# `bench serve` with `serve_default_site` answers every host with the default site: refuse
+		# to write test records into a site other than the one asked for.
+		served, expected = page.evaluate("() => frappe.boot.sitename"), _expected_site()
+		assert expected is None or served == expected, (
+			f"{SITE} is served by site {served}, not {expected}: start `bench --site {expected} serve`"
+		)
 
 	def call(self, method, path, body=None):
 		result = self.page.evaluate(

@@ -228,7 +228,7 @@ class DispatchBoard {
 	}
 
 	best_technicians(job) {
-		frappe.call({ method: DB_API + "best_technicians", args: { job: job.name }, freeze: true }).then((r) => {
+		frappe.call({ method: DB_API + "best_technicians", type: "GET", args: { job: job.name }, freeze: true }).then((r) => {
 			const result = r.message;
 			const esc = frappe.utils.escape_html;
 			const dialog = new frappe.ui.Dialog({
