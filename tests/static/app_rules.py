@@ -403,6 +403,105 @@ def check_translations(app: Path) -> list[str]:
 	return problems
 
 
+def pages(app: Path) -> dict[str, tuple[Path, dict]]:
+	"""Every desk Page JSON of the app, by page name (the route, e.g. dispatch-board)."""
+	found = {}
+	for module in modules(app):
+		for path in sorted((app / scrub(module) / "page").glob("*/*.json")):
+			if path.stem == path.parent.name:
+				found[json.loads(path.read_text())["name"]] = (path, json.loads(path.read_text()))
+	return found
+
+
+def check_pages(app: Path) -> list[str]:
+	"""A desk Page sits in <module>/page/<scrubbed name>/ with its .js, and names known roles."""
+	problems = []
+	known_roles = ref.STANDARD_ROLES | fixture_roles(app)
+	for name, (path, d) in pages(app).items():
+		where = f"page {name} ({path.parent.name})"
+		if d.get("doctype") != "Page":
+			problems.append(f"{where}: doctype key is not Page")
+		if scrub(name) != path.parent.name:
+			problems.append(f"{where}: folder should be {scrub(name)}")
+		if d.get("module") not in modules(app) or scrub(d["module"]) != path.parents[2].name:
+			problems.append(f"{where}: module {d.get('module')} does not match modules.txt and its folder")
+		if not (path.parent / f"{path.parent.name}.js").exists():
+			problems.append(f"{where}: no {path.parent.name}.js, the page would be blank")
+		if not (path.parent / "__init__.py").exists() or not (path.parents[1] / "__init__.py").exists():
+			problems.append(f"{where}: page folders need __init__.py to be synced")
+		for role in d.get("roles", []):
+			if role.get("role") not in known_roles:
+				problems.append(f"{where}: unknown role {role.get('role')}")
+	return problems
+
+
+def workspaces(app: Path) -> dict[str, tuple[Path, dict]]:
+	found = {}
+	for module in modules(app):
+		for path in sorted((app / scrub(module) / "workspace").glob("*/*.json")):
+			if path.stem == path.parent.name:
+				found[json.loads(path.read_text())["name"]] = (path, json.loads(path.read_text()))
+	return found
+
+
+def _link_target_problem(link_type: str, target: str, our_doctypes, our_pages) -> str | None:
+	if link_type == "DocType":
+		if target not in our_doctypes and target not in ref.STANDARD_DOCTYPES:
+			return f"links to DocType {target}, neither in the app nor a known standard doctype"
+	elif link_type == "Page":
+		if target not in our_pages:
+			return f"links to Page {target}, which the app does not define"
+	elif link_type in ("Report", "URL", "Dashboard"):
+		return None
+	else:
+		return f"unknown link type {link_type}"
+	return None
+
+
+def check_workspaces(app: Path) -> list[str]:
+	"""Workspace links and shortcuts point at doctypes and pages that exist, and every card and
+	shortcut of the layout (`content`) has its definition (Frappe silently drops the others)."""
+	problems = []
+	ours, our_pages = doctypes(app), pages(app)
+	known_roles = ref.STANDARD_ROLES | fixture_roles(app)
+	for name, (path, d) in workspaces(app).items():
+		where = f"workspace {name} ({path.parent.name})"
+		if d.get("doctype") != "Workspace":
+			problems.append(f"{where}: doctype key is not Workspace")
+		if scrub(name) != path.parent.name:
+			problems.append(f"{where}: folder should be {scrub(name)}")
+		if d.get("module") not in modules(app) or scrub(d["module"]) != path.parents[2].name:
+			problems.append(f"{where}: module {d.get('module')} does not match modules.txt and its folder")
+		if d.get("label") != name:
+			problems.append(f"{where}: label {d.get('label')} differs from its name")
+		cards = {link.get("label") for link in d.get("links", []) if link.get("type") == "Card Break"}
+		for link in d.get("links", []):
+			if link.get("type") == "Link":
+				problem = _link_target_problem(link.get("link_type"), link.get("link_to"), ours, our_pages)
+				if problem:
+					problems.append(f"{where}: link {link.get('label')} {problem}")
+		shortcuts = {s.get("label") for s in d.get("shortcuts", [])}
+		for shortcut in d.get("shortcuts", []):
+			problem = _link_target_problem(shortcut.get("type"), shortcut.get("link_to"), ours, our_pages)
+			if problem:
+				problems.append(f"{where}: shortcut {shortcut.get('label')} {problem}")
+		try:
+			blocks = json.loads(d.get("content") or "[]")
+		except ValueError:
+			problems.append(f"{where}: content is not JSON")
+			blocks = []
+		for block in blocks:
+			data = block.get("data", {})
+			if block.get("type") == "card" and data.get("card_name") not in cards:
+				problems.append(f"{where}: card {data.get('card_name')} has no Card Break in links")
+			if block.get("type") == "shortcut" and data.get("shortcut_name") not in shortcuts:
+				problems.append(f"{where}: shortcut {data.get('shortcut_name')} is not in shortcuts")
+		for role in d.get("roles", []):
+			if role.get("role") not in known_roles:
+				problems.append(f"{where}: unknown role {role.get('role')}")
+	return problems
+
+
 ALL_CHECKS = (
 	check_modules,
 	check_doctypes,
@@ -411,4 +510,6 @@ ALL_CHECKS = (
 	check_patches,
 	check_core_is_framework_free,
 	check_translations,
+	check_pages,
+	check_workspaces,
 )

@@ -28,6 +28,10 @@ def _tag_link(app):
 	return app / "dispatch" / "doctype" / "dispatch_job_tag" / "dispatch_job_tag.json"
 
 
+def _dispatch_workspace(app):
+	return app / "dispatch" / "workspace" / "dispatch" / "dispatch.json"
+
+
 BREAKAGES = {
 	"unknown fieldtype": (
 		app_rules.check_doctypes,
@@ -130,6 +134,37 @@ BREAKAGES = {
 			(app / "dispatch" / "job_rules.py").read_text() + '\nNEW = _("A sentence nobody translated")\n'
 		),
 		"no French translation for 'A sentence nobody translated'",
+	),
+	"workspace link to a doctype that does not exist": (
+		app_rules.check_workspaces,
+		lambda app: _edit_json(
+			_dispatch_workspace(app),
+			lambda d: next(link for link in d["links"] if link.get("link_to") == "Dispatch Tag").update(
+				link_to="Dispatch Label"
+			),
+		),
+		"links to DocType Dispatch Label",
+	),
+	"workspace shortcut to a page that does not exist": (
+		app_rules.check_workspaces,
+		lambda app: _edit_json(
+			_dispatch_workspace(app),
+			lambda d: next(s for s in d["shortcuts"] if s["type"] == "Page").update(link_to="dispatch-bored"),
+		),
+		"links to Page dispatch-bored",
+	),
+	"workspace card without its card break": (
+		app_rules.check_workspaces,
+		lambda app: _edit_json(
+			_dispatch_workspace(app),
+			lambda d: d.update(links=[link for link in d["links"] if link.get("label") != "Settings"]),
+		),
+		"card Settings has no Card Break",
+	),
+	"page without its script": (
+		app_rules.check_pages,
+		lambda app: (app / "dispatch" / "page" / "dispatch_board" / "dispatch_board.js").unlink(),
+		"no dispatch_board.js",
 	),
 }
 
