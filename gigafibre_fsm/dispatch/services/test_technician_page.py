@@ -7,7 +7,7 @@ from frappe.utils import add_days, nowdate
 
 from gigafibre_fsm.api import dispatch as api
 from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
-from gigafibre_fsm.tests.factories import make_technician, make_user
+from gigafibre_fsm.tests.factories import make_customer, make_location, make_technician, make_user
 from gigafibre_fsm.www import technician as technician_page
 
 test_ignore = ERPNEXT_RECORDS
@@ -99,6 +99,21 @@ class TestTechnicianPage(IntegrationTestCase):
 		shown = {j.name for j in today_jobs + tomorrow_jobs}
 		self.assertNotIn(self.bob_job.name, shown)
 		self.assertNotIn(later.name, shown)
+
+	def test_the_page_shows_the_address_the_map_position_and_the_customers_phone(self):
+		customer = make_customer("_Test Phone Customer")
+		frappe.db.set_value("Customer", customer, "mobile_no", "+1 514 555 0199")
+		location = make_location(customer, address_display="123 rue Saint-Denis\nMontréal QC")
+		job = make_job(
+			"Alice at a customer", self.alice, start_time="15:00", customer=customer,
+			service_location=location.name, latitude=45.51, longitude=-73.56,
+		)  # fmt: skip
+		frappe.set_user(self.alice_user)
+		(_, _, today_jobs), _ = technician_page.get_context(frappe._dict()).days
+		shown = next(j for j in today_jobs if j.name == job.name)
+		self.assertEqual(shown.address, "123 rue Saint-Denis, Montréal QC")
+		self.assertEqual(shown.phone, "+1 514 555 0199")
+		self.assertEqual((shown.latitude, shown.longitude), (45.51, -73.56))
 
 	def test_the_page_is_refused_to_a_user_without_the_role(self):
 		frappe.set_user(make_user("phone.customer@example.com"))
