@@ -263,4 +263,11 @@ def test_technician_phone_page_moves_a_job_en_route(browser, world):
 	page.screenshot(path=str(SHOTS / "technician-page-en-route.png"), full_page=True)
 	# someone else's job is not on the page
 	assert page.locator(f'.tech-job[data-job="{world["jobs"][0]}"]').count() == 0
+
+	# their calendar: a new secret feed URL, offered as a webcal: link
+	page.locator("#tech-calendar").tap()
+	feed = page.locator('a[href^="webcal:"]')
+	feed.wait_for()
+	assert "technician_calendar" in feed.get_attribute("href")
+	page.screenshot(path=str(SHOTS / "technician-page-calendar.png"), full_page=True)
 	context.close()
