@@ -57,11 +57,14 @@ def seed_rule(technicians, jobs, travel, day, timezone) -> DayPlan:
 			# first block after the job: must not overlap, and leave room to drive on
 			if b_start < end:
 				return False
-			nxt = b_loc
-			if nxt is None:  # lunch: taken on site, then the drive to whatever follows
-				after = [x for x in seq if x[0] >= b_end and x[2] is not None]
-				nxt, b_start = (after[0][2], after[0][0] - (b_end - b_start)) if after else (t.index, t.end)
-			return prev_end + D[prev_loc, loc] <= start and end + D[loc, nxt] <= b_start
+			if prev_end + D[prev_loc, loc] > start:
+				return False
+			if b_loc is not None:
+				return end + D[loc, b_loc] <= b_start
+			# lunch next: taken on site at its fixed time, then the drive to whatever follows
+			after = [x for x in seq if x[0] >= b_end and x[2] is not None]
+			nxt, limit = (after[0][2], after[0][0]) if after else (t.index, t.end)
+			return b_end + D[loc, nxt] <= limit
 		return False
 
 	def earliest(t, job):

@@ -98,6 +98,7 @@ def run(names: list[Path], bks: dict, time_limit: float, seed: int):
 			"bks": ref["best_known_cost"],
 			"bks_vehicles": ref["solved_with_vehicles"],
 		}
+		line["has_distance_bks"] = f"{name}_distance" in bks
 		line["bks_distance"] = bks.get(f"{name}_distance", ref)["best_known_cost"]
 		for label in ("ours", "bare"):
 			started = time.perf_counter()
@@ -161,11 +162,13 @@ def report(results) -> None:
 		f"ours: mean gap {statistics.mean(o['gap'] for o in ours):+.2f}%, median {statistics.median(o['gap'] for o in ours):+.2f}%, "
 		f"worst {max(o['gap'] for o in ours):+.2f}%, infeasible {sum(not o['feasible'] for o in ours)}"
 	)
-	bare = [r["bare"] for r in results]
-	print(
-		f"bare (distance only) vs the distance-only best known costs: mean gap "
-		f"{statistics.mean(b['gap_distance_bks'] for b in bare):+.2f}%, worst {max(b['gap_distance_bks'] for b in bare):+.2f}%"
-	)
+	bare = [r["bare"] for r in results if r["has_distance_bks"]]
+	if bare:
+		print(
+			f"bare (distance only) vs the distance-only best known costs ({len(bare)} instances): mean gap "
+			f"{statistics.mean(b['gap_distance_bks'] for b in bare):+.2f}%, "
+			f"worst {max(b['gap_distance_bks'] for b in bare):+.2f}%"
+		)
 	if same_fleet:
 		print(
 			f"ours on the {len(same_fleet)} instances solved with the best known fleet (or fewer): mean gap "
