@@ -305,3 +305,32 @@ def test_the_board_follows_a_change_made_elsewhere_live(browser, world):
 	page.locator(f'.db-job[data-job="{job}"] .db-job-meta', has_text="11:15").wait_for(timeout=10000)
 	page.screenshot(path=str(SHOTS / "dispatch-board-live.png"), full_page=True)
 	context.close()
+
+
+def test_the_phone_page_follows_a_dispatcher_change_live(browser, world):
+	"""Needs Frappe's socket.io server; the page otherwise only polls every minute (skipped)."""
+	context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+	page = login(context, world["users"]["tech"], PASSWORD)
+	job = world["admin"].insert(
+		{
+			"doctype": "Dispatch Job",
+			"subject": f"Browser live visit {world['run']}",
+			"scheduled_date": world["today"],
+			"start_time": "08:00",
+			"duration_minutes": 30,
+			"technician": world["techs"][0],
+		}
+	)["name"]
+	world["more"].append(job)
+	page.goto(f"{SITE}/technician")
+	page.locator(f'.tech-job[data-job="{job}"] .tech-job-time', has_text="08:00").wait_for()
+	try:
+		page.wait_for_function(
+			"() => frappe.realtime.socket && frappe.realtime.socket.connected", timeout=10000
+		)
+	except sync_api.TimeoutError:
+		context.close()
+		pytest.skip("no socket.io server answers this site: live updates not checked")
+	world["admin"].call("PUT", f"/api/resource/Dispatch Job/{job}", {"start_time": "08:45"})
+	page.locator(f'.tech-job[data-job="{job}"] .tech-job-time', has_text="08:45").wait_for(timeout=10000)
+	context.close()
