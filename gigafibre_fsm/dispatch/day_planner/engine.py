@@ -39,7 +39,13 @@ VEHICLE_COST = 10**8  # per route used: fleet size first, as the VRPTW literatur
 FLEET_SHARE = 0.4  # of the time spent looking for the smallest fleet, the rest on distance
 
 
-def solve_vrptw(data: pyvrp.ProblemData, time_limit_s: float = 5.0, seed: int = 1):
+def solve_vrptw(
+	data: pyvrp.ProblemData,
+	time_limit_s: float = 5.0,
+	seed: int = 1,
+	fleet_share: float = FLEET_SHARE,
+	warm_start: bool = True,
+):
 	"""The literature's objective (fewest vehicles, then distance) on a one-vehicle-type instance.
 
 	First the smallest fleet that PyVRP can make feasible within FLEET_SHARE of the time (one
@@ -48,7 +54,7 @@ def solve_vrptw(data: pyvrp.ProblemData, time_limit_s: float = 5.0, seed: int = 
 	feasible solution of the fleet stage.
 	"""
 	started = time.perf_counter()
-	fleet_deadline = started + time_limit_s * FLEET_SHARE
+	fleet_deadline = started + time_limit_s * fleet_share
 	vt = data.vehicle_type(0)
 	best, best_data = None, data
 	fleet = vt.num_available
@@ -83,5 +89,5 @@ def solve_vrptw(data: pyvrp.ProblemData, time_limit_s: float = 5.0, seed: int = 
 		final, [pyvrp.Route(final, [a.idx for a in r.schedule() if a.is_client()], 0) for r in best.routes()]
 	)
 	remaining = time_limit_s - (time.perf_counter() - started)
-	solution, _ = solve(final, max(0.01, remaining), seed, warm)
+	solution, _ = solve(final, max(0.01, remaining), seed, warm if warm_start else None)
 	return solution, time.perf_counter() - started
