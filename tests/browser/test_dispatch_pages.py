@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -192,6 +192,9 @@ def world(browser):
 	yield made
 	# leave the site's boards as they were: the jobs go, the technicians stay for the record, inactive
 	for job in jobs + made["more"]:
+		query = json.dumps([["job", "=", job]])
+		for offer in admin.call("GET", f"/api/resource/Dispatch Job Offer?filters={quote(query)}")["data"]:
+			admin.call("DELETE", f"/api/resource/Dispatch Job Offer/{offer['name']}")
 		admin.call("DELETE", f"/api/resource/Dispatch Job/{job}")
 	for tech in techs:
 		admin.call("PUT", f"/api/resource/Dispatch Technician/{tech}", {"active": 0})
@@ -333,4 +336,27 @@ def test_the_phone_page_follows_a_dispatcher_change_live(browser, world):
 		pytest.skip("no socket.io server answers this site: live updates not checked")
 	world["admin"].call("PUT", f"/api/resource/Dispatch Job/{job}", {"start_time": "08:45"})
 	page.locator(f'.tech-job[data-job="{job}"] .tech-job-time', has_text="08:45").wait_for(timeout=10000)
+
+	# a job offered to them appears at once, with the link to accept it
+	offered = world["admin"].insert(
+		{
+			"doctype": "Dispatch Job",
+			"subject": f"Browser offered {world['run']}",
+			"scheduled_date": world["today"],
+			"start_time": "17:00",
+			"duration_minutes": 30,
+		}
+	)["name"]
+	world["more"].append(offered)
+	world["admin"].call(
+		"POST",
+		"/api/method/gigafibre_fsm.api.dispatch.offer_job",
+		{"job": offered, "technicians": [world["techs"][0]]},
+	)
+	offer = page.locator('#tech-offer a[href*="job_offer?token="]')
+	offer.wait_for(timeout=10000)
+	assert world["run"] in offer.inner_text()
+	width = page.evaluate("() => document.documentElement.scrollWidth")
+	assert width <= 360, f"the offer makes the page scroll sideways ({width} px)"
+	page.screenshot(path=str(SHOTS / "technician-page-offer.png"), full_page=True)
 	context.close()
