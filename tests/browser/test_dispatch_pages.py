@@ -218,6 +218,7 @@ def test_dispatch_board_renders_the_day_and_a_move_persists(browser, world):
 	dialog = page.locator(".modal.show")
 	dialog.locator('select[data-fieldname="technician"]').select_option(bob)
 	dialog.locator('input[data-fieldname="start_time"]').fill("10:30")
+	page.wait_for_timeout(500)  # let the dialog's fade finish before the screenshot
 	page.screenshot(path=str(SHOTS / "dispatch-board-move-dialog.png"))
 	dialog.locator(".btn-primary", has_text="Move").click()
 	page.locator(f'.db-row[data-technician="{bob}"] .db-job[data-job="{assigned}"]').wait_for()
@@ -359,4 +360,51 @@ def test_the_phone_page_follows_a_dispatcher_change_live(browser, world):
 	width = page.evaluate("() => document.documentElement.scrollWidth")
 	assert width <= 360, f"the offer makes the page scroll sideways ({width} px)"
 	page.screenshot(path=str(SHOTS / "technician-page-offer.png"), full_page=True)
+	context.close()
+
+
+def test_best_technicians_and_the_day_plan_from_the_board(browser, world):
+	context = browser.new_context(viewport={"width": 1400, "height": 900})
+	page = login(context, world["users"]["dispatcher"], PASSWORD)
+	page.goto(f"{SITE}/app/dispatch-board")
+	unassigned = world["admin"].insert(
+		{
+			"doctype": "Dispatch Job",
+			"subject": f"Browser ranked {world['run']}",
+			"scheduled_date": world["today"],
+			"start_time": "17:30",
+			"duration_minutes": 30,
+			"latitude": 45.53,
+			"longitude": -73.59,
+		}
+	)["name"]
+	world["more"].append(unassigned)
+	page.locator("button", has_text="Refresh").first.click()
+	block = page.locator(f'.db-unassigned .db-job[data-job="{unassigned}"]')
+	block.wait_for(timeout=30000)
+
+	# best technicians: ranked, with the excluded ones and their reasons; "Assign" moves the job
+	block.click()
+	page.locator(".modal.show .btn-secondary", has_text="Best technicians").click()
+	ranked = page.locator(".modal.show .db-ranked")
+	ranked.wait_for(timeout=30000)
+	page.wait_for_timeout(500)  # let the dialog's fade finish before the screenshot
+	page.screenshot(path=str(SHOTS / "dispatch-board-best-technicians.png"))
+	assert page.locator(".modal.show .db-ranked tbody tr").count() >= 1
+	first = page.locator(".modal.show .db-assign").first
+	chosen = first.get_attribute("data-technician")
+	first.click()
+	page.locator(f'.db-row[data-technician="{chosen}"] .db-job[data-job="{unassigned}"]').wait_for()
+	assert world["admin"].get("Dispatch Job", unassigned)["technician"] == chosen
+
+	# plan the day: a preview with routes and ETAs, then "Apply"
+	page.locator("button", has_text="Plan the day").first.click()
+	page.locator(".modal.show .db-plan").wait_for(timeout=60000)
+	page.wait_for_timeout(500)  # let the dialog's fade finish before the screenshot
+	page.screenshot(path=str(SHOTS / "dispatch-board-plan-preview.png"))
+	page.locator(".modal.show .btn-primary", has_text="Apply").click()
+	page.locator(".alert-message, .desk-alert", has_text="jobs changed").first.wait_for(timeout=30000)
+	page.locator(".modal.show").wait_for(state="hidden")
+	page.wait_for_timeout(500)  # let the dialog's fade finish before the screenshot
+	page.screenshot(path=str(SHOTS / "dispatch-board-plan-applied.png"), full_page=True)
 	context.close()
