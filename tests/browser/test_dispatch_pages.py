@@ -236,13 +236,18 @@ def test_dispatch_board_renders_the_day_and_a_move_persists(browser, world):
 
 	# someone else moves the job meanwhile: this board's stale move is refused with the conflict
 	world["admin"].call("PUT", f"/api/resource/Dispatch Job/{unassigned}", {"start_time": "15:00"})
+	# the board's own move, carrying the version it loaded before that change
 	stale = page.evaluate(
-		"""(job) => frappe.call({method: 'gigafibre_fsm.api.dispatch.move_job', args: {job,
-			expected_modified: '2000-01-01 00:00:00', start_time: '16:00'}}).then(() => 'moved', () => 'refused')""",
+		"""(name) => {
+			const board = cur_page.page.dispatch_board;
+			const job = Object.assign({}, board.jobs[name], {modified: "2000-01-01 00:00:00"});
+			return board.move(job, {start_time: "16:00"}).then(() => board.jobs[name].start_time);
+		}""",
 		unassigned,
 	)
-	assert stale == "refused"
-	page.locator(".modal.show .msgprint").wait_for()
+	assert stale == "15:00"  # the board reloaded the job as it is now
+	page.locator(".modal.show .msgprint", has_text="Someone else changed job").wait_for()
+	page.wait_for_timeout(500)
 	page.screenshot(path=str(SHOTS / "dispatch-board-conflict.png"))
 	assert world["admin"].get("Dispatch Job", unassigned)["start_time"] == "15:00"
 	context.close()
