@@ -114,11 +114,21 @@ class _Planner:
 
 	# -- the routing model
 	def build(
-		self, jobs: list[Job], lunch_at: dict[int, int] | None = None, pinned: dict[int, int] | None = None
+		self,
+		jobs: list[Job],
+		lunch_at: dict[int, int] | None = None,
+		pinned: dict[int, int] | None = None,
+		with_lunch: bool = True,
 	) -> tuple[ProblemData, list[tuple[str, int]]]:
-		"""The PyVRP instance. `lunch_at` (technician -> location index) places each lunch where
-		the previous round had it, which makes the drive after lunch exact while it stays there;
-		`pinned` (job -> start) fixes both visits of a two-technician job to one common start."""
+		"""The PyVRP instance.
+
+		Lunch is taken where the technician is; a matrix cannot know where that is, so each lunch
+		is a visit to a spot, `lunch_at` (technician -> location index, home by default): the
+		detour X -> spot -> Y is never shorter than X -> Y (an upper bound the solver cannot
+		exploit) and exact when the spot is the stop before lunch, which is where the planner's
+		second round puts it. Without `with_lunch`, shifts are shortened by the lunch instead.
+		`pinned` (job -> start) fixes both visits of a two-technician job to one common start.
+		"""
 		pinned = pinned or {}
 		T = self.T
 		techs = self.p.techs
@@ -130,7 +140,7 @@ class _Planner:
 			if job.needs_assistant:
 				items.append((KIND_ASSIST, job.index))
 		for t in techs:
-			if t.lunch:
+			if t.lunch and with_lunch:
 				items.append((KIND_LUNCH, t.index))
 		# locations: homes, jobs (as in the travel matrix), then one per assistant visit and lunch
 		loc_of = []
@@ -142,7 +152,9 @@ class _Planner:
 		N = n_base + len(extra)
 		lunch_at = lunch_at or {}
 		base_src = list(range(n_base)) + [
-			self.T + items[i][1] if items[i][0] == KIND_ASSIST else lunch_at.get(items[i][1], 0)
+			self.T + items[i][1]
+			if items[i][0] == KIND_ASSIST
+			else lunch_at.get(items[i][1], self.start_loc[items[i][1]])
 			for i in extra
 		]
 		src = np.asarray(base_src)
@@ -155,13 +167,6 @@ class _Planner:
 			if kind == KIND_ASSIST:
 				# the two visits of a pair may not be made by one technician back to back
 				dur[l, self.T + ref] = dur[self.T + ref, l] = BIG
-		# typical drive into each location: the median of its 4 nearest predecessors
-		masked = np.where(dur >= BIG, np.iinfo(np.int64).max, dur).astype(np.float64)
-		np.fill_diagonal(masked, np.inf)
-		masked[lunch_locs, :] = np.inf
-		k = min(4, max(1, N - 1))
-		typical_in = np.median(np.sort(masked, axis=0)[:k, :], axis=0)
-		typical_in = np.where(np.isfinite(typical_in), typical_in, 0).astype(np.int64)
 		dur[lunch_locs, :] = BIG
 		dur[:, lunch_locs] = BIG
 		np.fill_diagonal(dur, 0)
@@ -181,7 +186,9 @@ class _Planner:
 						tw_early=max(0, e),
 						tw_late=max(0, late),
 						prize=LUNCH_PRIZE,
-						required=False,
+						# required whenever the technician is free before its latest start (the
+						# usual case): an optional lunch with a huge prize misleads the search
+						required=self.avail[ref] <= late,
 						name=f"lunch:{techs[ref].name}",
 					)
 				)
@@ -216,17 +223,11 @@ class _Planner:
 				depots.append(Depot(self.start_loc[t.index]))
 			pdur = dur.copy()
 			banned = []
-			if t.lunch:
-				# Lunch is taken where the technician is: no drive to it. The drive after it is
-				# unknown to a matrix (it depends on where lunch was), so it is estimated as a
-				# typical short leg into the next stop; finalise() times it exactly.
+			if t.lunch and with_lunch:
+				# the technician's own lunch spot (see the docstring); finalise() times it exactly
 				own = loc_of[items.index((KIND_LUNCH, t.index))]
-				if t.index in lunch_at:
-					pdur[:, own] = true[:, own]
-					pdur[own, :] = true[own, :]
-				else:
-					pdur[:, own] = 0
-					pdur[own, :] = typical_in
+				pdur[:, own] = true[:, own]
+				pdur[own, :] = true[own, :]
 				banned = [l for l in lunch_locs if l != own]
 			bias = np.zeros(N, dtype=np.int64)
 			for (kind, ref), l in zip(items, loc_of, strict=True):
@@ -254,7 +255,7 @@ class _Planner:
 					start_depot=start_depot,
 					end_depot=home_depot,
 					tw_early=self.avail[t.index],
-					tw_late=t.end,
+					tw_late=t.end - (t.lunch[2] if t.lunch and not with_lunch else 0),
 					profile=t.index,
 					name=t.name,
 				)
@@ -561,32 +562,27 @@ def plan_day(
 	spent = 0.0
 	if plannable and problem.techs:
 		started = time.perf_counter()
-		data, items = planner.build(plannable)
+		# first round: no lunch (shifts shortened by it instead), which no matrix could price right
+		data, items = planner.build(plannable, with_lunch=False)
 		solution, _spent = engine.solve(data, time_limit_s * FIRST_ROUND, seed)
-		if any(k in (KIND_LUNCH, KIND_ASSIST) for k, _ in items):
-			# second round: each lunch where the first round put it, so that the drive after it
-			# is a real matrix entry, and each two-technician job pinned to the common start the
-			# first round allows; warm-started from the first round's routes
-			lunch_at = {}
-			for route in solution.routes():
-				ti = route.vehicle_type()
-				previous = planner.start_loc[ti]
-				for a in route.schedule():
-					if not a.is_client():
-						continue
-					kind, ref = items[a.idx]
-					if kind == KIND_LUNCH:
-						lunch_at[ti] = previous
-					else:
-						previous = planner.T + ref
-			pinned = planner.pair_starts(planner.routes_of(solution, items))
+		if any(t.lunch for t in problem.techs) or any(k == KIND_ASSIST for k, _ in items):
+			# second round: each lunch at the stop where it fits best in the first round's
+			# route, which makes the drive after it exact; each two-technician job pinned to the
+			# common start the first round allows; warm-started from the first round's routes
+			first = planner.routes_of(solution, items)
+			lunch_at, with_lunch = {}, {}
+			for t in problem.techs:
+				route = first.get(t.index, [])
+				if t.lunch:
+					route = planner._with_lunch(t, route, {})
+					k = route.index((KIND_LUNCH, t.index))
+					lunch_at[t.index] = planner.T + route[k - 1][1] if k else planner.start_loc[t.index]
+				with_lunch[t.index] = route
+			pinned = planner.pair_starts(with_lunch)
 			data, items = planner.build(plannable, lunch_at, pinned)
+			client = {item: i for i, item in enumerate(items)}
 			warm = Solution(
-				data,
-				[
-					Route(data, [a.idx for a in r.schedule() if a.is_client()], r.vehicle_type())
-					for r in solution.routes()
-				],
+				data, [Route(data, [client[x] for x in r], ti) for ti, r in with_lunch.items() if r]
 			)
 			remaining = time_limit_s - (time.perf_counter() - started)
 			solution, _spent = engine.solve(data, max(0.05, remaining), seed, warm)
