@@ -20,6 +20,13 @@ fixtures = [
 	{"dt": "Custom Field", "filters": [["module", "in", ["Subscribers", "Dispatch", "Network", "Billing"]]]},
 ]
 
+# Portal: technicians land on their jobs
+# ---------------------------------------
+role_home_page = {"Field Technician": "technician"}
+standard_portal_menu_items = [
+	{"title": "My Jobs", "route": "/technician", "role": "Field Technician"},
+]
+
 # Permissions beyond roles: technicians see their own jobs, customers their own records
 # --------------------------------------------------------------------------------------
 permission_query_conditions = {

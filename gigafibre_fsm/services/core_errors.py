@@ -19,8 +19,15 @@ class ExternalServiceUnavailable(frappe.ValidationError):
 
 def translate(error: GigafibreError) -> str:
 	"""The error's message in the session's language, parameters translated where they can be."""
-	params = {k: _(v) if isinstance(v, str) else v for k, v in error.params.items()}
-	return _(error.message).format(**params)
+	return translate_message(error.message, error.params)
+
+
+def translate_message(message: str, params: dict, names: dict | None = None) -> str:
+	"""A core message template with its parameters, in the session's language; a parameter
+	found in `names` (a technician's id → their name, say) is shown by its name."""
+	names = names or {}
+	shown = {k: names.get(v, _(v)) if isinstance(v, str) else v for k, v in params.items()}
+	return _(message).format(**shown)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from gigafibre_fsm.dispatch.services import workforce
 from gigafibre_fsm.dispatch.services.settings import dispatch_settings, travel_time_provider
 from gigafibre_fsm.errors import Conflict
 from gigafibre_fsm.errors import _ as mark
-from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.services.core_errors import translate_message, translated_errors
 
 PLANNABLE = ("Open", "Assigned", "En Route", "In Progress")
 UNDER_WAY = {"En Route": day_planner.STATUS_EN_ROUTE, "In Progress": day_planner.STATUS_IN_PROGRESS}
@@ -111,6 +111,17 @@ def preview(day, time_limit_s: float | None = None) -> dict:
 	tz = settings.time_zone or work_schedule.DEFAULT_TZ
 	technicians, warnings = load_technicians(day, tz)
 	jobs, versions, unplaceable = load_jobs(day)
+	working = {t.name for t in technicians}
+	for job in [
+		j for j in jobs if j.status != day_planner.STATUS_SCHEDULED and j.locked_technician not in working
+	]:
+		# under way with someone the plan does not have (inactive, absent): leave it exactly as it is
+		jobs.remove(job)
+		warnings.append(
+			_("{0} is under way with a technician who is not in the plan; it is left as it is").format(
+				job.name
+			)
+		)
 	with translated_errors():
 		plan = day_planner.plan_day(
 			technicians,
@@ -162,7 +173,7 @@ def apply(plan_id: str) -> dict:
 			doc.start_time = get_datetime(stop["start"]).strftime("%H:%M")
 			if placement.get("assistant"):
 				doc.set("assistants", [{"technician": placement["assistant"]}])
-		elif job_name in {u["job"] for u in plan["unassigned"]}:
+		elif job_name in {u["job"] for u in plan["unassigned"] if u.get("planned")}:
 			doc.technician = None
 			doc.start_time = None
 		if before == (doc.technician, str(doc.start_time or ""), [a.technician for a in doc.assistants]):
@@ -213,13 +224,12 @@ def serialise(plan: day_planner.DayPlan, day: date, warnings: list[str], unplace
 		{
 			"job": job,
 			"subject": subjects.get(job, ""),
-			"reason": _(u.message).format(
-				**{k: _(v) if isinstance(v, str) else v for k, v in u.params.items()}
-			),
+			"reason": translate_message(u.message, u.params, names),
+			"planned": True,  # left out by the planner: applying the plan unassigns it
 		}
 		for job, u in plan.unassigned.items()
 	] + [
-		{"job": job, "subject": subjects.get(job, ""), "reason": reason}
+		{"job": job, "subject": subjects.get(job, ""), "reason": reason, "planned": False}
 		for job, reason in unplaceable.items()
 	]
 	return {

@@ -9,7 +9,7 @@ from frappe.utils import getdate
 from gigafibre_fsm.dispatch import best_technician, work_schedule
 from gigafibre_fsm.dispatch.services import workforce
 from gigafibre_fsm.dispatch.services.settings import dispatch_settings, travel_time_provider
-from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.services.core_errors import translate_message, translated_errors
 
 
 def travel_function(provider):
@@ -75,9 +75,7 @@ def rank_for_job(job_name: str) -> dict:
 				"technician": technician,
 				"technician_name": names.get(technician, technician),
 				"code": e.code,
-				"reason": _(e.message).format(
-					**{k: _(v) if isinstance(v, str) else v for k, v in e.params.items()}
-				),
+				"reason": translate_message(e.message, e.params, names),
 			}
 			for technician, e in ranking.excluded.items()
 		],

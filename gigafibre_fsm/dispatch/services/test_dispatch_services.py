@@ -71,7 +71,7 @@ class TestDayPlan(DispatchDay):
 		impossible = make_job(
 			"Aerial splice", 45.50, -73.56, required_tags=[{"tag": "Aerial Work", "level": 5}]
 		)
-		nowhere = make_job("No coordinates", 0, 0)
+		nowhere = make_job("No coordinates", 0, 0, technician=self.installer)
 
 		plan = api.preview_day_plan(DAY)
 		placed = {s["job"]: r["technician"] for r in plan["routes"] for s in r["stops"] if s["kind"] == "job"}
@@ -85,6 +85,8 @@ class TestDayPlan(DispatchDay):
 
 		result = api.apply_day_plan(plan["plan_id"])
 		self.assertEqual(result["jobs_changed"], 2)
+		# a job the planner could not place keeps what the dispatcher gave it
+		self.assertEqual(frappe.db.get_value("Dispatch Job", nowhere.name, "technician"), self.installer)
 		job = frappe.get_doc("Dispatch Job", install.name)
 		self.assertEqual((job.technician, job.status), (self.installer, "Assigned"))
 		self.assertTrue("09:00" <= job.start_time <= "11:00")
