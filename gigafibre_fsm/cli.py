@@ -54,6 +54,7 @@ def _write_atomically(path: Path, text: str) -> None:
 	try:
 		with os.fdopen(fd, "w", encoding="utf-8") as f:
 			f.write(text)
+		os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
 		os.replace(tmp, path)
 	except BaseException:
 		if os.path.exists(tmp):
@@ -130,10 +131,10 @@ def _run(args, tr) -> int:
 	plan = plan_day(
 		techs, jobs, _travel(args), time_limit_s=args.time_limit, seed=args.seed, day=day, timezone=tz
 	)
-	print_summary(plan, techs, tr)
 	html = render_report(plan, techs, jobs, title, places, tr)
 	out = Path(args.out)
 	_write_atomically(out, html)
+	print_summary(plan, techs, tr)
 	print(
 		tr(_("Report written to {path} ({seconds} s in all)")).format(
 			path=out, seconds=round(time.perf_counter() - started, 1)
@@ -183,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
 	except ExternalServiceError as e:
 		print(tr(_("Error: {error}")).format(error=_message(e, tr)), file=sys.stderr)
 		return EXIT_SERVICE
+	except BrokenPipeError:  # output piped into `head`: not an error
+		sys.stderr.close()
+		return 0
 	except GigafibreError as e:  # pragma: no cover - any other rule broken
 		print(tr(_("Error: {error}")).format(error=str(e)), file=sys.stderr)
 		return EXIT_BAD_INPUT
