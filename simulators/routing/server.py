@@ -86,7 +86,9 @@ class RoutingDouble:
 			return self._error(400, "InvalidQuery", "Query string malformed")
 		for lon, lat in coords:
 			# longitude first: a latitude of ~-73 would show the order is swapped
-			if not (-180 <= lon <= 180 and -90 <= lat <= 90) or (len(coords) < 2 and self.flavour == "mapbox"):
+			if not (-180 <= lon <= 180 and -90 <= lat <= 90) or (
+				len(coords) < 2 and self.flavour == "mapbox"
+			):
 				return self._error(400, "InvalidInput", "Coordinate is invalid")
 		if len(coords) > self.max_coordinates:
 			return self._error(
