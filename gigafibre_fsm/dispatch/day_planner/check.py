@@ -90,7 +90,8 @@ def check_plan(
 			by_name[s.job].status in UNDER_WAY for s in route.jobs if s.job in by_name
 		):
 			problems.append(f"{name}: home after the end of the shift")
-		if tech.lunch and route.jobs:
+		kept_end = max((s.end for s in route.jobs if s.kept), default=None)
+		if tech.lunch and route.jobs and not (kept_end and kept_end > at(tech.lunch[1])):
 			e, latest, d = tech.lunch
 			if len(lunches) != 1:
 				problems.append(f"{name}: {len(lunches)} lunch breaks")

@@ -72,6 +72,8 @@ class _Planner:
 					job.fixed_start = self.avail[t.index] + int(self.D[t.index, self.loc(job)])
 				self.start_loc[t.index] = self.loc(job)
 				self.avail[t.index] = max(self.avail[t.index], job.fixed_start + job.duration)
+			if t.lunch and self.avail[t.index] > t.lunch[1]:
+				t.lunch = None  # the job under way (or `now`) runs past the lunch window: no break to plan
 		self.now_s = now_s
 
 	def loc(self, job: Job) -> int:

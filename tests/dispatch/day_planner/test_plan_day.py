@@ -328,3 +328,24 @@ def test_the_checker_catches_broken_plans():
 	# forgotten
 	empty = dataclasses.replace(p, routes={})
 	assert check_plan(techs, jobs, empty, day=DAY) == ["S: placed 0 times"]
+
+
+def test_a_job_under_way_through_lunch_time_leaves_the_rest_of_the_day_planned():
+	lunch = LunchBreak(at(11, 30), at(13, 30), 30)
+	techs = [tech("Ann", lunch=lunch), tech("Bob", home=LAVAL, lunch=lunch)]
+	jobs = [
+		job(
+			"Long",
+			near(1),
+			minutes=180,
+			status=STATUS_IN_PROGRESS,
+			locked_technician="Ann",
+			locked_start=at(11),
+		),
+		*[job(f"J{i}", near(i + 2), minutes=30, early=at(14), late=at(16)) for i in range(3)],
+	]
+	p = plan(techs, jobs, now=at(12))
+	assert p.routes["Ann"].stops[0].job == "Long"
+	assert not p.unassigned
+	assert not [s for s in p.routes["Ann"].stops if s.kind == "lunch"]
+	assert_sound(techs, jobs, p)
