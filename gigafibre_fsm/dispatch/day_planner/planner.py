@@ -257,7 +257,11 @@ class _Planner:
 					start_depot=start_depot,
 					end_depot=home_depot,
 					tw_early=self.avail[t.index],
-					tw_late=t.end - (t.lunch[2] if t.lunch and not with_lunch else 0),
+					# a technician whose day is over (re-planning late, a job running past the
+					# shift) gets an empty window rather than an impossible one
+					tw_late=max(
+						self.avail[t.index], t.end - (t.lunch[2] if t.lunch and not with_lunch else 0)
+					),
 					profile=t.index,
 					name=t.name,
 				)

@@ -349,3 +349,17 @@ def test_a_job_under_way_through_lunch_time_leaves_the_rest_of_the_day_planned()
 	assert not p.unassigned
 	assert not [s for s in p.routes["Ann"].stops if s.kind == "lunch"]
 	assert_sound(techs, jobs, p)
+
+
+def test_replanning_late_in_the_day_never_fails():
+	techs = [tech("Ann"), tech("Bob", start=at(8), end=at(12))]
+	jobs = [job("A", near(1)), job("B", near(2), early=at(13), late=at(15))]
+	p = plan(techs, jobs, now=at(12, 30))
+	assert sorted(p.assigned()) == ["A", "B"] and set(p.routes) == {"Ann"}
+	p = plan(techs, jobs, now=at(18))
+	assert {u.code for u in p.unassigned.values()} == {"out_of_reach"} and not p.routes
+	running = job(
+		"R", near(1), minutes=60, status=STATUS_IN_PROGRESS, locked_technician="Bob", locked_start=at(11, 30)
+	)
+	p = plan(techs, [running, job("C", near(3))], now=at(12))
+	assert [s.job for s in p.routes["Bob"].stops] == ["R"] and [s.job for s in p.routes["Ann"].stops] == ["C"]
