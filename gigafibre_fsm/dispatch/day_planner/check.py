@@ -62,7 +62,7 @@ def check_plan(
 				continue
 			seen.setdefault(job.name, []).append((name, stop))
 			kept = job.status in UNDER_WAY
-			if stop.kind == KIND_JOB:
+			if stop.kind == KIND_JOB and not kept:  # a job under way is a fact, not a decision
 				for tag, level in job.skills.items():
 					if tech.skills.get(tag, 0) < level:
 						problems.append(f"{name}: lacks {tag} level {level} for {job.name}")
@@ -83,15 +83,15 @@ def check_plan(
 					problems.append(f"{name}: cannot drive to {job.name} in time")
 			k += 1
 			prev_end = stop.end
+		# a job under way that runs late is a fact; only planned work must end in time
+		planned_work = any(not s.kept for s in route.jobs)
+		late_home = route.return_home > at(tech.end) + SLACK
 		if prev_end is not None and legs is not None:
-			if prev_end + timedelta(seconds=legs[-1]) > at(tech.end) + SLACK:
-				problems.append(f"{name}: home after the end of the shift")
-		if route.return_home > at(tech.end) + SLACK and not any(
-			by_name[s.job].status in UNDER_WAY for s in route.jobs if s.job in by_name
-		):
+			late_home = late_home or prev_end + timedelta(seconds=legs[-1]) > at(tech.end) + SLACK
+		if late_home and planned_work:
 			problems.append(f"{name}: home after the end of the shift")
 		kept_end = max((s.end for s in route.jobs if s.kept), default=None)
-		if tech.lunch and route.jobs and not (kept_end and kept_end > at(tech.lunch[1])):
+		if tech.lunch and planned_work and not (kept_end and kept_end > at(tech.lunch[1])):
 			e, latest, d = tech.lunch
 			if len(lunches) != 1:
 				problems.append(f"{name}: {len(lunches)} lunch breaks")
