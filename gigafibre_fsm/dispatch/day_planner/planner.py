@@ -403,7 +403,92 @@ class _Planner:
 				sims[ti] = sim
 				counts[ti] = counts.get(ti, 0) + 1
 				del self.unassigned[job.name]
+		self._reinsert_pairs(routes, sims, release, counts)
 		return sims
+
+	def _placements(self, t: Tech, route, item, release):
+		"""(trial route, simulation) for every position of `item` in `route` that is on time."""
+		for pos in range(len(route) + 1):
+			trial = [*route[:pos], item, *route[pos:]]
+			if t.lunch and not any(k == KIND_LUNCH for k, _ in trial):
+				trial = self._with_lunch(t, trial, release)
+			sim = self.simulate(t, trial, release)
+			if sim["late_at"] is None and not sim["overtime"]:
+				yield trial, sim
+
+	def _reinsert_pairs(self, routes, sims, release, counts, width: int = 6):
+		"""Put left-out two-technician jobs back: a lead and a helper among the `width` nearest
+		who can both start at one common time without moving anything already synchronised."""
+		techs = self.p.techs
+		candidates = [
+			j
+			for j in self.p.jobs
+			if j.needs_assistant
+			and j.name in self.unassigned
+			and self.unassigned[j.name].code in ("capacity", "repair", "no_assistant")
+		]
+		candidates.sort(key=lambda j: (-j.priority, j.late))
+
+		def travel(ti):
+			sim = sims.get(ti)
+			return self._cost(sim)[1] if sim else int(self.D[self.start_loc[ti], ti])
+
+		def room(t):
+			return t.max_jobs is None or counts.get(t.index, 0) < t.max_jobs
+
+		def nearest(pool, job):
+			return sorted(pool, key=lambda t: self.D[self.start_loc[t.index], self.loc(job)])[:width]
+
+		for job in candidates:
+			key_j, key_a = (KIND_JOB, job.index), (KIND_ASSIST, job.index)
+			leads = nearest([t for t in techs if can_lead(t, job) and room(t)], job)
+			helpers = nearest([t for t in techs if can_assist(t, job) and room(t)], job)
+			best = None
+			for lead in leads:
+				lead_options = list(self._placements(lead, routes.get(lead.index, []), key_j, release))
+				for helper in helpers:
+					if helper is lead:
+						continue
+					helper_options = list(
+						self._placements(helper, routes.get(helper.index, []), key_a, release)
+					)
+					base = travel(lead.index) + travel(helper.index)
+					for trial_l, sim_l in lead_options:
+						start_l = next(s[4] for s in sim_l["stops"] if (s[0], s[1]) == key_j)
+						for trial_h, sim_h in helper_options:
+							start_h = next(s[4] for s in sim_h["stops"] if (s[0], s[1]) == key_a)
+							both = dict(release)
+							both[key_j] = both[key_a] = max(start_l, start_h)
+							sl = self.simulate(lead, trial_l, both)
+							sh = self.simulate(helper, trial_h, both)
+							if any(x["late_at"] is not None or x["overtime"] for x in (sl, sh)):
+								continue
+							if any(
+								st[4] != both[(st[0], st[1])]
+								for x in (sl, sh)
+								for st in x["stops"]
+								if (st[0], st[1]) in both
+							):
+								continue  # off the common start, or moves another pair
+							extra = self._cost(sl)[1] + self._cost(sh)[1] - base
+							if best is None or extra < best[0]:
+								best = (
+									extra,
+									lead.index,
+									trial_l,
+									sl,
+									helper.index,
+									trial_h,
+									sh,
+									both[key_j],
+								)
+			if best is not None:
+				_, li, trial_l, sl, hi, trial_h, sh, start = best
+				routes[li], sims[li], routes[hi], sims[hi] = trial_l, sl, trial_h, sh
+				release[key_j] = release[key_a] = start
+				counts[li] = counts.get(li, 0) + 1
+				counts[hi] = counts.get(hi, 0) + 1
+				del self.unassigned[job.name]
 
 	def finalise(self, routes: dict[int, list[tuple[str, int]]]) -> dict[int, dict]:
 		techs = self.p.techs
