@@ -53,8 +53,8 @@ def solve_vrptw(
 
 	First the smallest fleet that PyVRP can make feasible within FLEET_SHARE of the time (one
 	vehicle less at a time, each try stopping at its first feasible solution), then the distance
-	with that fleet and a vehicle cost that keeps it from growing, warm-started from the last
-	feasible solution of the fleet stage.
+	with the fleet capped at that size, warm-started from the last feasible solution of the fleet
+	stage.
 	"""
 	started = time.perf_counter()
 	fleet_deadline = started + time_limit_s * fleet_share
