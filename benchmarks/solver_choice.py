@@ -145,6 +145,11 @@ def main(argv=None) -> None:
 	parser.add_argument("--quick", action="store_true")
 	parser.add_argument("--time-limit", type=float, default=None)
 	args = parser.parse_args(argv)
+	try:
+		_ortools()
+	except ImportError:
+		print("ortools is not installed (test-only: .venv/bin/pip install ortools); nothing to compare")
+		return
 	limit = args.time_limit or (1.0 if args.quick else 5.0)
 	bks = json.loads((DATA / "BKS.json").read_text())
 	names = (
