@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
+from gigafibre_fsm.dispatch.work_schedule import get_zone
 from gigafibre_fsm.errors import InvalidInput, _
 
 UTC = timezone.utc
@@ -49,15 +50,6 @@ class Company:
 	phone: str = ""
 	website: str = ""
 	uid_domain: str = "gigafibre.ca"
-
-
-def _zone(tz) -> ZoneInfo:
-	if isinstance(tz, ZoneInfo):
-		return tz
-	try:
-		return ZoneInfo(str(tz))
-	except (ZoneInfoNotFoundError, ValueError):
-		raise InvalidInput(_("Unknown time zone: {tz}"), tz=str(tz))
 
 
 def _aware(value: datetime, what: str) -> datetime:
@@ -159,7 +151,7 @@ def technician_feed(
 	stop showing as busy) and SEQUENCE. Cancelled jobs stay in the feed so that subscribed
 	clients remove or strike them instead of keeping a stale copy.
 	"""
-	zone = _zone(tz)
+	zone = get_zone(tz)
 	stamp = (
 		_aware(now, _("The current time")).astimezone(UTC)
 		if now is not None
@@ -193,7 +185,7 @@ def appointment_ics(
 	shell's `_` for the customer's language); the job's own summary goes into the description.
 	"""
 	_check_job(job)
-	zone = _zone(tz)
+	zone = get_zone(tz)
 	translate = translate or (lambda s: s)
 	stamp = (
 		_aware(now, _("The current time")).astimezone(UTC)

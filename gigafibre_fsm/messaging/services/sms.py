@@ -25,6 +25,7 @@ from gigafibre_fsm.messaging.sms import (
 	TwilioRejected,
 	TwilioSms,
 	TwilioUnreachable,
+	check_body,
 	last_digits,
 	normalise_phone,
 	status_advances,
@@ -56,7 +57,7 @@ def send_sms(
 		frappe.throw(_("SMS sending is not enabled in Messaging Settings"), title=_("SMS Disabled"))
 	with translated_errors():
 		phone = normalise_phone(to)
-		_check_body(body)
+		check_body(body)
 	customer = _customer_of_reference(reference_doctype, reference_name)
 	conversation = get_or_create_conversation(phone, customer)
 	message = frappe.get_doc(
@@ -291,17 +292,6 @@ def find_customer_by_phone(phone: str) -> str | None:
 		if try_normalise_phone(row.mobile_no) == phone
 	)
 	return customers.pop() if len(customers) == 1 else None
-
-
-def _check_body(body) -> None:
-	if not isinstance(body, str) or not body.strip():
-		raise InvalidInput(_("The message is empty"))
-	if len(body) > MAX_BODY_CHARACTERS:
-		raise InvalidInput(
-			_("The message has {length} characters, more than the {limit} Twilio accepts"),
-			length=len(body),
-			limit=MAX_BODY_CHARACTERS,
-		)
 
 
 def _customer_of_reference(doctype: str | None, name: str | None) -> str | None:

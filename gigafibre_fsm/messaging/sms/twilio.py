@@ -123,14 +123,7 @@ class TwilioSms:
 		TwilioRejected / TwilioUnreachable / TwilioOutcomeUnknown on failure.
 		"""
 		to_e164 = normalise_phone(to, self.region)
-		if not isinstance(body, str) or not body.strip():
-			raise InvalidInput(_("The message is empty"))
-		if len(body) > MAX_BODY_CHARACTERS:
-			raise InvalidInput(
-				_("The message has {length} characters, more than the {limit} Twilio accepts"),
-				length=len(body),
-				limit=MAX_BODY_CHARACTERS,
-			)
+		check_body(body)
 		callback = status_callback or self.status_callback
 		kwargs = dict(to=to_e164, body=body, **self._sender)
 		if callback:
@@ -262,3 +255,15 @@ def parse_inbound(params: Mapping, region: str = DEFAULT_REGION) -> InboundSms:
 		media_urls=media,
 		account_sid=_get(params, "AccountSid"),
 	)
+
+
+def check_body(body) -> None:
+	"""Refuse an empty body, or one longer than Twilio accepts."""
+	if not isinstance(body, str) or not body.strip():
+		raise InvalidInput(_("The message is empty"))
+	if len(body) > MAX_BODY_CHARACTERS:
+		raise InvalidInput(
+			_("The message has {length} characters, more than the {limit} Twilio accepts"),
+			length=len(body),
+			limit=MAX_BODY_CHARACTERS,
+		)
