@@ -4,10 +4,11 @@ fleet, configuration export. Errors from the ACS become translated errors (HTTP 
 import frappe
 from frappe import _
 
-from gigafibre_fsm.network import acs
+from gigafibre_fsm.network import acs, usp
 from gigafibre_fsm.network.services.settings import (
 	nbi_client,
 	network_settings,
+	oktopus_client,
 	online_minutes,
 	optical_thresholds,
 )
@@ -66,12 +67,31 @@ def device_id_of(equipment: str | None = None, device_id: str | None = None) -> 
 
 
 def summary(equipment: str | None = None, device_id: str | None = None) -> dict:
+	"""The device's summary, from GenieACS (TR-069) or the USP controller (TR-369): one shape."""
+	if equipment and not device_id:
+		protocol, serial = frappe.db.get_value(
+			"Service Equipment", equipment, ["management_protocol", "serial_number"]
+		) or (None, None)
+		if protocol == "TR-369":
+			return usp_summary(serial)
 	device_id = device_id_of(equipment, device_id)
 	with translated_errors(), nbi_client() as client:
 		doc = client.get_device(device_id, acs.SUMMARY_PROJECTION)
 	if doc is None:
 		frappe.throw(_("No device {0} in the ACS").format(device_id), frappe.DoesNotExistError)
 	return summarize(doc)
+
+
+def usp_summary(serial: str) -> dict:
+	"""A TR-369 device's summary through the Oktopus controller."""
+	settings = network_settings()
+	client = oktopus_client(settings)
+	try:
+		with translated_errors():
+			found = usp.usp_summary(client, serial, now=utc_now(), thresholds=optical_thresholds(settings))
+	finally:
+		client.close()
+	return found.to_dict()
 
 
 def hosts(equipment: str | None = None, device_id: str | None = None, refresh: bool = True) -> dict:

@@ -91,3 +91,17 @@ def kuma_secret(settings=None) -> str | None:
 def _float(value, default: float) -> float:
 	# an empty Float field reads 0, which no threshold or window here means
 	return float(value) if value else default
+
+
+def oktopus_client(settings=None):
+	"""The TR-369/USP controller client; a translated error when no controller is set."""
+	from gigafibre_fsm.network.usp import OktopusClient
+
+	settings = settings or network_settings()
+	if not settings.get("oktopus_url"):
+		frappe.throw(
+			frappe._("Set the Oktopus URL in Network Settings first"), title=frappe._("USP Not Configured")
+		)
+	return OktopusClient(
+		settings.oktopus_url, settings.get("oktopus_username"), _password(settings, "oktopus_password")
+	)
