@@ -73,6 +73,7 @@ def bridge_settings(settings=None) -> BridgeSettings:
 	return BridgeSettings(
 		executable_path=settings.chromium_path or "/usr/bin/chromium",
 		scheme=settings.modem_scheme or "https",
+		port=int(settings.modem_port) if settings.get("modem_port") else None,
 		allow_loopback=bool(settings.modem_allow_loopback),
 		max_sessions=int(settings.modem_max_sessions or 4),
 		session_ttl_s=float(settings.modem_session_ttl or 300),
