@@ -65,7 +65,7 @@ scheduler_events = {
 	"cron": {
 		# Dispatch
 		"*/10 * * * *": ["gigafibre_fsm.dispatch.services.job_offers.expire_offers"],
-		# Network (below)
+		# Network
 		"*/5 * * * *": [
 			"gigafibre_fsm.network.services.poller.enqueue_device_polls",
 			"gigafibre_fsm.network.services.olt.enqueue_olt_walks",
