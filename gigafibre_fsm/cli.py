@@ -65,18 +65,10 @@ def _write_atomically(path: Path, text: str) -> None:
 def print_summary(plan, technicians, tr, out=None) -> None:
 	"""The per-technician table, the totals and every unassigned job with its reason."""
 	out = out or sys.stdout
-	from gigafibre_fsm.dispatch.demo.report import summary_rows
+	from gigafibre_fsm.dispatch.demo.report import SUMMARY_HEADINGS, summary_rows
 
 	rows = summary_rows(plan, technicians)
-	head = [
-		tr(_("Technician")),
-		tr(_("Jobs")),
-		tr(_("Work (h)")),
-		tr(_("Travel (km)")),
-		tr(_("Travel (min)")),
-		tr(_("First ETA")),
-		tr(_("Last ETA")),
-	]
+	head = [tr(h) for h in SUMMARY_HEADINGS]
 	keys = ["technician", "jobs", "work_h", "travel_km", "travel_min", "first", "last"]
 	width = max([len(head[0])] + [len(r["technician"]) for r in rows])
 	fmt = f"{{:<{width}}}  {{:>5}}  {{:>8}}  {{:>11}}  {{:>12}}  {{:>9}}  {{:>8}}"

@@ -47,6 +47,18 @@ def _fmt_hm(dt: datetime) -> str:
 	return dt.strftime("%H:%M")
 
 
+# The per-technician summary's columns, shared by the report and the command line
+SUMMARY_HEADINGS = (
+	_("Technician"),
+	_("Jobs"),
+	_("Work (h)"),
+	_("Travel (km)"),
+	_("Travel (min)"),
+	_("First ETA"),
+	_("Last ETA"),
+)
+
+
 def summary_rows(plan: DayPlan, technicians: list[PlanTechnician]) -> list[dict]:
 	"""One row per technician: jobs, work hours, travel km and minutes, first and last ETA."""
 	rows = []
@@ -206,16 +218,7 @@ def render_report(
 
 	# tables
 	rows = summary_rows(plan, technicians)
-	head = [
-		tr(_("Technician")),
-		tr(_("Jobs")),
-		tr(_("Work (h)")),
-		tr(_("Travel (km)")),
-		tr(_("Travel (min)")),
-		tr(_("First ETA")),
-		tr(_("Last ETA")),
-		tr(_("Back home")),
-	]
+	head = [tr(h) for h in (*SUMMARY_HEADINGS, _("Back home"))]
 	table = ["<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"]
 	for r in rows:
 		c = colour(tech_index[r["technician"]])
