@@ -7,15 +7,11 @@ from frappe import _
 from frappe.utils import add_days, get_url, getdate, now_datetime
 
 from gigafibre_fsm.dispatch import ical, work_schedule
-from gigafibre_fsm.dispatch.services.settings import dispatch_settings
+from gigafibre_fsm.dispatch.services.settings import dispatch_settings, dispatch_zone
 from gigafibre_fsm.services.core_errors import translated_errors
 
 FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 90
 ICS_STATUS = {"Cancelled": "cancelled", "Open": "tentative"}
-
-
-def _zone():
-	return work_schedule.get_zone(dispatch_settings().time_zone or work_schedule.DEFAULT_TZ)
 
 
 def new_feed_url(technician: str) -> str:
@@ -57,7 +53,7 @@ def technician_feed(token: str) -> bytes:
 	)
 	if not technician or not ical.verify_feed_token(token, technician.calendar_feed_token_hash):
 		frappe.throw(_("This calendar link is not valid or was revoked"), frappe.PermissionError)
-	zone = _zone()
+	zone = dispatch_zone()
 	today = getdate()
 	fields = [
 		"name",
@@ -100,7 +96,7 @@ def appointment(job_name: str) -> bytes:
 	job.check_permission("read")
 	if not job.scheduled_date:
 		frappe.throw(_("This job has no date yet"))
-	zone = _zone()
+	zone = dispatch_zone()
 	company = frappe.defaults.get_global_default("company") or "Gigafibre"
 	address = _addresses({job.service_location}).get(job.service_location, "") if job.service_location else ""
 	with translated_errors():

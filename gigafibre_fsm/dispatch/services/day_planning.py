@@ -15,7 +15,11 @@ from frappe.utils import get_datetime, getdate
 
 from gigafibre_fsm.dispatch import day_planner, work_schedule
 from gigafibre_fsm.dispatch.services import workforce
-from gigafibre_fsm.dispatch.services.settings import dispatch_settings, travel_time_provider
+from gigafibre_fsm.dispatch.services.settings import (
+	dispatch_settings,
+	dispatch_time_zone,
+	travel_time_provider,
+)
 from gigafibre_fsm.errors import Conflict
 from gigafibre_fsm.errors import _ as mark
 from gigafibre_fsm.services.core_errors import translate_message, translated_errors
@@ -108,7 +112,7 @@ def preview(day, time_limit_s: float | None = None) -> dict:
 	"""Plan `day` and keep the plan for `apply`; returns it as plain data for the board."""
 	day = getdate(day)
 	settings = dispatch_settings()
-	tz = settings.time_zone or work_schedule.DEFAULT_TZ
+	tz = dispatch_time_zone(settings)
 	technicians, warnings = load_technicians(day, tz)
 	jobs, versions, unplaceable = load_jobs(day)
 	working = {t.name for t in technicians}

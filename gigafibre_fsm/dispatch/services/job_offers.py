@@ -13,18 +13,14 @@ from frappe.utils import get_url, now_datetime
 
 from gigafibre_fsm.dispatch import job_offers, work_schedule
 from gigafibre_fsm.dispatch.services import technician_ranking
-from gigafibre_fsm.dispatch.services.settings import dispatch_settings
+from gigafibre_fsm.dispatch.services.settings import dispatch_settings, dispatch_zone
 from gigafibre_fsm.services.core_errors import translated_errors
 
 OFFER_EVENT = "job_offer"
 
 
-def _zone():
-	return work_schedule.get_zone(dispatch_settings().time_zone or work_schedule.DEFAULT_TZ)
-
-
 def _aware(value: datetime) -> datetime:
-	return value.replace(tzinfo=_zone())
+	return value.replace(tzinfo=dispatch_zone())
 
 
 def offer_link(token: str) -> str:
@@ -73,7 +69,7 @@ def notify_technician(job, offer: job_offers.Offer) -> bool:
 	set up and they have a mobile number; returns whether an SMS was queued."""
 	phone, user = frappe.db.get_value("Dispatch Technician", offer.technician, ["phone", "user"])
 	start_time = work_schedule.parse_time(job.start_time) if job.start_time else datetime.min.time()
-	start = datetime.combine(job.scheduled_date, start_time, tzinfo=_zone())
+	start = datetime.combine(job.scheduled_date, start_time, tzinfo=dispatch_zone())
 	if user:
 		frappe.publish_realtime(
 			OFFER_EVENT,

@@ -2,7 +2,7 @@
 
 import frappe
 
-from gigafibre_fsm.dispatch import travel_time
+from gigafibre_fsm.dispatch import travel_time, work_schedule
 
 
 def dispatch_settings():
@@ -20,3 +20,13 @@ def travel_time_provider(settings=None) -> travel_time.TravelTimeProvider:
 	return travel_time.GreatCircleTravel(
 		road_factor=settings.road_factor or 1.3, speed_kmh=settings.urban_speed_kmh or 40
 	)
+
+
+def dispatch_time_zone(settings=None) -> str:
+	"""The time zone dispatch plans in (the site's technicians' wall clock)."""
+	settings = settings or dispatch_settings()
+	return settings.time_zone or work_schedule.DEFAULT_TZ
+
+
+def dispatch_zone(settings=None):
+	return work_schedule.get_zone(dispatch_time_zone(settings))

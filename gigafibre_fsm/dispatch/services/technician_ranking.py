@@ -8,7 +8,11 @@ from frappe.utils import getdate
 
 from gigafibre_fsm.dispatch import best_technician, work_schedule
 from gigafibre_fsm.dispatch.services import workforce
-from gigafibre_fsm.dispatch.services.settings import dispatch_settings, travel_time_provider
+from gigafibre_fsm.dispatch.services.settings import (
+	dispatch_settings,
+	dispatch_time_zone,
+	travel_time_provider,
+)
 from gigafibre_fsm.services.core_errors import translate_message, translated_errors
 
 
@@ -32,7 +36,7 @@ def rank_for_job(job_name: str) -> dict:
 	if not job.scheduled_date or not job.start_time:
 		frappe.throw(_("Give the job a date and a start time before looking for a technician"))
 	settings = dispatch_settings()
-	tz = settings.time_zone or work_schedule.DEFAULT_TZ
+	tz = dispatch_time_zone(settings)
 	zone = work_schedule.get_zone(tz)
 	day = getdate(job.scheduled_date)
 	start = datetime.combine(day, work_schedule.parse_time(job.start_time), tzinfo=zone)

@@ -12,6 +12,7 @@ from gigafibre_fsm.dispatch.services.board import assignment_changed, publish_as
 from gigafibre_fsm.dispatch.services.permissions import is_only_field_technician
 from gigafibre_fsm.services.core_errors import translated_errors
 from gigafibre_fsm.services.links import require_existing_links
+from gigafibre_fsm.subscribers.services.locations import customer_of_location
 
 # What a technician on the phone may change on their own job; the rest is the dispatcher's.
 TECHNICIAN_EDITABLE = frozenset({"status", "notes", "equipment", "materials"})
@@ -61,17 +62,8 @@ class DispatchJob(Document):
 					)
 
 	def validate_location_belongs_to_customer(self):
-		if not self.service_location:
-			return
-		owner = frappe.db.get_value("Service Location", self.service_location, "customer")
-		if not self.customer:
-			self.customer = owner
-		elif owner != self.customer:
-			frappe.throw(
-				_("Service Location {0} belongs to {1}, not to {2}").format(
-					self.service_location, owner, self.customer
-				)
-			)
+		if self.service_location:
+			self.customer = customer_of_location(self.service_location, self.customer)
 
 	def refuse_dispatcher_changes_by_technician(self, before):
 		"""A technician updates the work on their job; moving or reassigning it is dispatch's call."""

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime
 
 from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.subscribers.services.locations import customer_of_location
 from gigafibre_fsm.subscribers.subscription_lifecycle import SUBSCRIPTION_LIFECYCLE
 
 
@@ -35,10 +36,4 @@ class ServiceSubscription(Document):
 			self.status_reason = None
 
 	def validate_location_belongs_to_customer(self):
-		owner = frappe.db.get_value("Service Location", self.service_location, "customer")
-		if owner and owner != self.customer:
-			frappe.throw(
-				_("Service Location {0} belongs to {1}, not to {2}").format(
-					self.service_location, owner, self.customer
-				)
-			)
+		customer_of_location(self.service_location, self.customer)
