@@ -26,7 +26,7 @@ from pyvrp.stop import MaxRuntime
 
 from gigafibre_fsm.dispatch.day_planner import engine
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "bench-data" / "vrptw"
+DATA = Path(__file__).resolve().parent / "data" / "vrptw"  # copied into the repository: see data/SOURCES.md
 SCALE = 1000  # integer solver, real-valued distances: keep three decimals
 
 
