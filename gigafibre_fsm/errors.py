@@ -35,3 +35,11 @@ class Conflict(GigafibreError):
 
 class ExternalServiceError(GigafibreError):
 	"""An outside system (ACS, OLT, Twilio, Stripe, a modem) failed or timed out."""
+
+
+class DeviceMismatch(ExternalServiceError):
+	"""A device answered as something other than it is configured to be (another vendor's OLT)."""
+
+
+class ImplausibleAnswer(ExternalServiceError):
+	"""A device answered with data too implausible to act on (an OLT suddenly without ONUs)."""
