@@ -4,11 +4,14 @@ app_publisher = "Gigafibre"
 app_description = "Field service and ISP operations for a fibre internet provider"
 app_email = "dev@gigafibre.ca"
 app_license = "MIT"
-required_apps = ["erpnext"]
+# "org/app": v15's installer asks GitHub who owns an app named without its organisation,
+# which fails on a server with no internet access
+required_apps = ["frappe/erpnext"]
 
 # Installation
 # ------------
 after_install = "gigafibre_fsm.setup.install.after_install"
+before_uninstall = "gigafibre_fsm.setup.uninstall.before_uninstall"
 
 # Fixtures: roles, and the custom fields this app adds to ERPNext doctypes
 # ------------------------------------------------------------------------

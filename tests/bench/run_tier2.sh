@@ -32,9 +32,15 @@ redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 ||
 # the app-module map is cached: without this, install-app would sync none of the app's doctypes
 frappe --site "$site" clear-cache
 frappe --site "$site" set-config allow_tests true
-if frappe --site "$site" list-apps 2>/dev/null | grep -q '^gigafibre_fsm'; then
+# Read the list whole before looking in it: `list-apps | grep -q` under pipefail is false
+# whenever grep stops early and list-apps dies of SIGPIPE, which sent installed sites to
+# install-app ("already installed") and left them on the old schema.
+installed_apps=$(frappe --site "$site" list-apps 2>/dev/null || true)
+if grep -q '^gigafibre_fsm' <<<"$installed_apps"; then
+	echo "tier 2: gigafibre_fsm is installed on $site: migrate"
 	frappe --site "$site" migrate --skip-search-index
 else
+	echo "tier 2: gigafibre_fsm is not on $site yet: install-app"
 	frappe --site "$site" install-app gigafibre_fsm
 fi
 # Frappe v15's run-tests exits 0 on failures unless CI is set

@@ -296,8 +296,13 @@ def check_hooks(app: Path) -> list[str]:
 		return [f"hooks.py does not run on its own: {e}"]
 	if namespace.get("app_name") != app.name:
 		problems.append(f"hooks.py: app_name is {namespace.get('app_name')}, the package is {app.name}")
-	if "erpnext" not in namespace.get("required_apps", []):
+	required = namespace.get("required_apps", [])
+	if not any(r.split("/")[-1] == "erpnext" for r in required):
 		problems.append("hooks.py: required_apps does not name erpnext")
+	for required_app in required:
+		# a bare name makes Frappe v15's installer ask GitHub who owns it: offline servers fail
+		if not re.fullmatch(r"[\w.-]+/[\w.-]+", required_app):
+			problems.append(f"hooks.py: required app {required_app!r} is not named as organisation/app")
 	for dotted in hook_paths(app):
 		why = resolve_dotted_path(app, dotted)
 		if why:
@@ -374,6 +379,12 @@ def translatable_strings(app: Path) -> set[str]:
 		strings.update(m.group(2) for m in _TEMPLATE_CALL.finditer(path.read_text()))
 	fields = [f for _, d in doctypes(app).values() for f in d.get("fields", [])] + _all_custom_fields(app)
 	strings.update(doctypes(app))
+	for _path, workspace in workspaces(app).values():
+		# the desk shows these through __(): a shortcut's format too ("{} Open" → "19 Open")
+		strings.update(v for v in (workspace.get("label"), workspace.get("title")) if v)
+		strings.update(link["label"] for link in workspace.get("links", []) if link.get("label"))
+		for shortcut in workspace.get("shortcuts", []):
+			strings.update(v for v in (shortcut.get("label"), shortcut.get("format")) if v)
 	for f in fields:
 		for key in ("label", "description"):
 			if f.get(key):
@@ -502,7 +513,40 @@ def check_workspaces(app: Path) -> list[str]:
 	return problems
 
 
+def check_frappe_v16_ready(app: Path) -> list[str]:
+	"""No v15-only idiom that Frappe v16 refuses or deprecates: `test_ignore` outside a doctype's
+	own test module (v16 raises) or without v16's IGNORE_TEST_RECORD_DEPENDENCIES beside it,
+	`frappe.flags.in_test` outside services/frappe_versions.py, a workspace with no `app`."""
+	problems = []
+	for path in sorted(app.rglob("test_*.py")):
+		rel = path.relative_to(app)
+		names = _defined_names(path)
+		if "test_ignore" not in names:
+			continue
+		if "doctype" not in rel.parts[:-1]:
+			problems.append(f"{rel}: test_ignore outside a doctype folder (Frappe v16 raises on it)")
+		elif "IGNORE_TEST_RECORD_DEPENDENCIES" not in names:
+			problems.append(f"{rel}: test_ignore without IGNORE_TEST_RECORD_DEPENDENCIES (v16 reads that)")
+	for path in sorted(app.rglob("*.py")):
+		rel = path.relative_to(app)
+		if rel.as_posix() == "services/frappe_versions.py":
+			continue
+		for node in ast.walk(ast.parse(path.read_text())):
+			if (
+				isinstance(node, ast.Attribute)
+				and node.attr == "in_test"
+				and isinstance(node.value, ast.Attribute)
+				and node.value.attr == "flags"
+			):
+				problems.append(f"{rel}:{node.lineno}: flags.in_test (use services.frappe_versions.in_test)")
+	for name, (_path, d) in workspaces(app).items():
+		if d.get("app") != app.name:
+			problems.append(f"workspace {name}: no app {app.name!r} (v16 groups workspaces by app)")
+	return problems
+
+
 ALL_CHECKS = (
+	check_frappe_v16_ready,
 	check_modules,
 	check_doctypes,
 	check_fixtures,

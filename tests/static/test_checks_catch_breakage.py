@@ -102,6 +102,13 @@ BREAKAGES = {
 		),
 		"no module gigafibre_fsm.overrides.issue_dashboards",
 	),
+	"required app without its organisation": (
+		app_rules.check_hooks,
+		lambda app: (app / "hooks.py").write_text(
+			(app / "hooks.py").read_text().replace('"frappe/erpnext"', '"erpnext"')
+		),
+		"required app 'erpnext' is not named as organisation/app",
+	),
 	"patch that does not exist": (
 		app_rules.check_patches,
 		lambda app: (app / "patches.txt").write_text(
@@ -165,6 +172,33 @@ BREAKAGES = {
 		app_rules.check_pages,
 		lambda app: (app / "dispatch" / "page" / "dispatch_board" / "dispatch_board.js").unlink(),
 		"no dispatch_board.js",
+	),
+	"shortcut count format not translated": (
+		app_rules.check_translations,
+		lambda app: _edit_json(
+			_dispatch_workspace(app),
+			lambda d: next(s for s in d["shortcuts"] if s.get("format")).update(format="{} Waiting"),
+		),
+		"no French translation for '{} Waiting'",
+	),
+	"test_ignore outside a doctype folder": (
+		app_rules.check_frappe_v16_ready,
+		lambda app: (app / "dispatch" / "services" / "test_technician_page.py").write_text(
+			(app / "dispatch" / "services" / "test_technician_page.py").read_text() + "\ntest_ignore = []\n"
+		),
+		"test_ignore outside a doctype folder",
+	),
+	"flags.in_test read directly": (
+		app_rules.check_frappe_v16_ready,
+		lambda app: (app / "dispatch" / "job_rules.py").write_text(
+			(app / "dispatch" / "job_rules.py").read_text() + "\nIN_TEST = frappe.flags.in_test\n"
+		),
+		"flags.in_test (use services.frappe_versions.in_test)",
+	),
+	"workspace without its app": (
+		app_rules.check_frappe_v16_ready,
+		lambda app: _edit_json(_dispatch_workspace(app), lambda d: d.pop("app")),
+		"workspace Dispatch: no app 'gigafibre_fsm'",
 	),
 }
 

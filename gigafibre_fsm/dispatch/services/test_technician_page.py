@@ -10,8 +10,6 @@ from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
 from gigafibre_fsm.tests.factories import make_customer, make_location, make_technician, make_user
 from gigafibre_fsm.www import technician as technician_page
 
-test_ignore = ERPNEXT_RECORDS
-
 
 def make_job(subject, technician, day=None, **values):
 	return frappe.get_doc(

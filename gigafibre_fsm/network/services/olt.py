@@ -15,6 +15,7 @@ from gigafibre_fsm.network.services import outages
 from gigafibre_fsm.network.services.settings import network_settings
 from gigafibre_fsm.network.services.times import system_naive
 from gigafibre_fsm.services.core_errors import translate, translated_errors
+from gigafibre_fsm.services.frappe_versions import in_test
 
 WALK_JOB = "gigafibre_fsm.network.services.olt.walk_olt"
 SNAPSHOT_KEY = "gigafibre_fsm:olt_snapshot:{olt}"
@@ -34,7 +35,7 @@ def enqueue_olt_walks() -> int:
 			timeout=int(settings.olt_walk_deadline or 120) + 120,
 			job_id=f"olt-walk-{name}",
 			deduplicate=True,
-			now=bool(frappe.flags.in_test),
+			now=bool(in_test()),
 			olt=name,
 		)
 	return len(names)

@@ -18,14 +18,12 @@ from frappe import _
 from gigafibre_fsm.network import outages as core
 from gigafibre_fsm.network.services.settings import network_settings, outage_policy
 from gigafibre_fsm.network.services.times import aware, system_naive
+from gigafibre_fsm.services import tickets
 
 CORRELATOR_KEY = "gigafibre_fsm:outage_correlator:{olt}"
 INCIDENT_EVENT = "outage_incident_changed"
 FLAPPING_EVENT = "onu_flapping"
 SCOPES = {"pon": "PON Port", "card": "Card", "olt": "OLT"}
-OPEN_ISSUE_STATUSES = ("Open", "Replied", "On Hold")
-
-
 # Correlator state ---------------------------------------------------------------------
 
 
@@ -182,9 +180,8 @@ def merge_incident(key: str, into_key: str) -> None:
 	child.merged_into = parent.name
 	child.resolved_at = parent.started_at
 	child.save(ignore_permissions=True)
-	issues = frappe.get_all("Issue", filters={"outage_incident": child.name}, pluck="name")
-	for issue in issues:
-		frappe.db.set_value("Issue", issue, "outage_incident", parent.name, update_modified=False)
+	for ticket in tickets.tickets_of_incident(child.name):
+		tickets.link_ticket_to_incident(ticket, parent.name)
 	notified = {r.service_location for r in child.affected_locations if r.notified}
 	for row in parent.affected_locations:
 		if row.service_location in notified and not row.notified:
@@ -235,19 +232,8 @@ def after_open(doc) -> None:
 
 def _link_issues(doc) -> None:
 	customers = sorted({r.customer for r in doc.affected_locations if r.customer})
-	if not customers:
-		return
-	issues = frappe.get_all(
-		"Issue",
-		filters={
-			"customer": ["in", customers],
-			"status": ["in", list(OPEN_ISSUE_STATUSES)],
-			"outage_incident": ["is", "not set"],
-		},
-		pluck="name",
-	)
-	for issue in issues:
-		frappe.db.set_value("Issue", issue, "outage_incident", doc.name, update_modified=False)
+	for ticket in tickets.open_tickets_of_customers(customers):
+		tickets.link_ticket_to_incident(ticket, doc.name)
 
 
 def _notify(doc, opened: bool) -> None:

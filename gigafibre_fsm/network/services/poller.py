@@ -16,6 +16,7 @@ from gigafibre_fsm.network import acs
 from gigafibre_fsm.network.acs.poller import NOT_IN_ACS
 from gigafibre_fsm.network.services.settings import BACKOFF, nbi_client, network_settings, online_minutes
 from gigafibre_fsm.network.services.times import system_naive, utc_now
+from gigafibre_fsm.services.frappe_versions import in_test
 
 HEALTH_KEY = "gigafibre_fsm:acs_poller_health"
 POLL_JOB = "gigafibre_fsm.network.services.poller.poll_devices"
@@ -46,7 +47,7 @@ def enqueue_device_polls() -> int:
 			timeout=300,
 			job_id=f"acs-poll-{digest}",
 			deduplicate=True,
-			now=bool(frappe.flags.in_test),
+			now=bool(in_test()),
 			device_ids=batch,
 		)
 	return len(batches)

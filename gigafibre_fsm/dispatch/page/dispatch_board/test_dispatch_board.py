@@ -8,7 +8,6 @@ from gigafibre_fsm.dispatch.page.dispatch_board import dispatch_board
 from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
 from gigafibre_fsm.tests.factories import make_technician, make_user
 
-test_ignore = ERPNEXT_RECORDS
 DAY = "2026-12-09"
 
 

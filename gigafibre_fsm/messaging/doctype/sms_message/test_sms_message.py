@@ -14,7 +14,8 @@ from simulators.twilio_api import TwilioApiDouble
 PUBLIC = "https://fsm.example.ca"
 
 # the Dynamic Link of an SMS Message points at DocType: no test records to make there either
-test_ignore = [*ERPNEXT_RECORDS, "DocType"]
+IGNORE_TEST_RECORD_DEPENDENCIES = [*ERPNEXT_RECORDS, "DocType"]  # Frappe v16
+test_ignore = IGNORE_TEST_RECORD_DEPENDENCIES  # Frappe v15's name
 
 
 def configure(twilio: TwilioApiDouble, **values) -> None:

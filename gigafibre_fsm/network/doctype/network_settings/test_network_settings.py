@@ -12,7 +12,8 @@ from gigafibre_fsm.services.core_errors import ExternalServiceUnavailable
 from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
 from gigafibre_fsm.tests.factories import make_location, make_user
 
-test_ignore = ERPNEXT_RECORDS
+IGNORE_TEST_RECORD_DEPENDENCIES = ERPNEXT_RECORDS  # Frappe v16
+test_ignore = IGNORE_TEST_RECORD_DEPENDENCIES  # Frappe v15's name
 
 NOC = "noc.network@example.com"
 TECH = "tech.network@example.com"

@@ -6,7 +6,8 @@ import frappe
 from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
 from gigafibre_fsm.tests.factories import make_customer, make_location
 
-test_ignore = ERPNEXT_RECORDS
+IGNORE_TEST_RECORD_DEPENDENCIES = ERPNEXT_RECORDS  # Frappe v16
+test_ignore = IGNORE_TEST_RECORD_DEPENDENCIES  # Frappe v15's name
 
 
 class TestServiceLocation(IntegrationTestCase):

@@ -1,0 +1,29 @@
+"""What uninstalling the app removes beyond what Frappe removes itself.
+
+Frappe drops the app's doctypes and their tables, and every record linked to its modules
+(workspaces, pages, reports, custom fields). It leaves the roles, which belong to no module:
+this removes them, with the places that grant them, so that a reinstall starts clean and no
+user keeps a role that no longer opens anything.
+"""
+
+import json
+from pathlib import Path
+
+import frappe
+
+
+def app_roles() -> list[str]:
+	"""The roles the app creates: those of its role fixture."""
+	fixture = Path(frappe.get_app_path("gigafibre_fsm", "fixtures", "role.json"))
+	return [row["name"] for row in json.loads(fixture.read_text())]
+
+
+def before_uninstall() -> None:
+	roles = app_roles()
+	# where a role is granted: users, permission rules, portal menu, pages and reports
+	for doctype in ("Has Role", "Custom DocPerm", "Portal Menu Item"):
+		frappe.db.delete(doctype, {"role": ("in", roles)})
+	for role in roles:
+		if frappe.db.exists("Role", role):
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
+	frappe.clear_cache()
