@@ -8,6 +8,11 @@
   Twilio's test "magic" To numbers are honoured: +15005550001 (21211), +15005550002 (21612),
   +15005550003 (21408), +15005550004 (21610), +15005550009 (21614).
 - GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json returns the message as it now is.
+- WhatsApp goes through the same resource with "whatsapp:"-prefixed addresses
+  (https://www.twilio.com/docs/whatsapp/api): a From and a To on different channels is
+  refused with 21910 (https://www.twilio.com/docs/api/errors/21910), a WhatsApp From that is
+  not one of the account's WhatsApp senders with 63007
+  (https://www.twilio.com/docs/api/errors/63007).
 
 Everything it was sent is recorded (`requests`, `messages`). `deliver()` then plays Twilio's
 side of a status change: it POSTs a status callback to the message's StatusCallback URL,
@@ -72,12 +77,14 @@ class Account:
 	auth_token: str
 	numbers: set[str] = field(default_factory=set)  # the account's own phone numbers (From)
 	services: set[str] = field(default_factory=set)  # its Messaging Service SIDs
+	whatsapp_numbers: set[str] = field(default_factory=set)  # its WhatsApp senders (E.164)
 
 
 class TwilioApiDouble:
 	"""Run with `with TwilioApiDouble() as twilio:`; `twilio.base_url` goes to the SDK's
 	`client.api.base_url`. One account is created (`account_sid`, `auth_token`, `from_number`,
-	`messaging_service_sid`); `add_account` adds others."""
+	`messaging_service_sid`; `from_number` is also its WhatsApp sender); `add_account` adds
+	others."""
 
 	def __init__(self, host: str = "127.0.0.1", port: int = 0):
 		self.accounts: dict[str, Account] = {}
@@ -88,7 +95,11 @@ class TwilioApiDouble:
 		self._failures: list[tuple[int, int | None, str]] = []
 		self._delays: list[float] = []
 		self._lock = threading.Lock()
-		account = self.add_account(numbers={"+15145550100"}, services={"MG" + secrets.token_hex(16)})
+		account = self.add_account(
+			numbers={"+15145550100"},
+			services={"MG" + secrets.token_hex(16)},
+			whatsapp_numbers={"+15145550100"},
+		)
 		self.account_sid, self.auth_token = account.sid, account.auth_token
 		self.from_number = next(iter(account.numbers))
 		self.messaging_service_sid = next(iter(account.services))
@@ -133,8 +144,10 @@ class TwilioApiDouble:
 		self.stop()
 
 	# configuration
-	def add_account(self, numbers=(), services=()) -> Account:
-		account = Account(new_account_sid(), secrets.token_hex(16), set(numbers), set(services))
+	def add_account(self, numbers=(), services=(), whatsapp_numbers=()) -> Account:
+		account = Account(
+			new_account_sid(), secrets.token_hex(16), set(numbers), set(services), set(whatsapp_numbers)
+		)
 		self.accounts[account.sid] = account
 		return account
 
@@ -147,6 +160,8 @@ class TwilioApiDouble:
 		self._delays.append(seconds)
 
 	def sent_to(self, number: str) -> list[dict]:
+		"""The messages created for `number`, an address as Twilio shows it ("whatsapp:+1…" for
+		WhatsApp, so that an SMS to the bare number is not counted as a WhatsApp message)."""
 		return [m for m in self.messages.values() if m["to"] == number]
 
 	# HTTP
@@ -223,15 +238,23 @@ class TwilioApiDouble:
 			return 400, _error(21617, "The concatenated message body exceeds the 1600 character limit.")
 		if service and service not in account.services:
 			return 400, _error(21701, f"The Messaging Service Sid {service} is invalid.", 400)
-		if sender and sender not in account.numbers:
+		to_channel, to_number = _channel(to)
+		from_channel, from_number = _channel(sender) if sender else (to_channel, None)
+		if to_channel is None or from_channel is None:
+			return 400, _error(21211, f"The 'To' number {to} is not a valid phone number.")
+		if from_channel != to_channel:
+			return 400, _error(21910, "Invalid From and To pair. From and To should be of the same channel")
+		if sender and from_channel == "whatsapp" and from_number not in account.whatsapp_numbers:
+			return 400, _error(63007, "Twilio could not find a Channel with the specified From address")
+		if sender and from_channel == "sms" and sender not in account.numbers:
 			return 400, _error(
 				21606, f"The From phone number {sender} is not a valid, SMS-capable inbound phone number "
 				"or short code for your account.",
 			)  # fmt: skip
-		if to in MAGIC_TO:
-			code, text = MAGIC_TO[to]
+		if to_number in MAGIC_TO:
+			code, text = MAGIC_TO[to_number]
 			return 400, _error(code, text.format(sender=sender or service))
-		if not _is_e164(to):
+		if not _is_e164(to_number):
 			return 400, _error(21211, f"The 'To' number {to} is not a valid phone number.")
 		sid = "SM" + secrets.token_hex(16)
 		now = _rfc2822(datetime.now(timezone.utc))
@@ -309,10 +332,18 @@ class TwilioApiDouble:
 			raise ValueError(f"message {sid} has no StatusCallback URL")
 		return self.post_webhook(target, params, params["AccountSid"], signature)
 
-	def inbound_params(self, from_number: str, body: str, to_number: str | None = None) -> dict:
-		"""The form fields Twilio posts to a number's messaging webhook for an incoming SMS."""
+	def inbound_params(
+		self, from_number: str, body: str, to_number: str | None = None, profile_name: str = "Client"
+	) -> dict:
+		"""The form fields Twilio posts to a number's messaging webhook for an incoming message.
+		A `from_number` written "whatsapp:+1…" makes it a WhatsApp message: To gets the same
+		prefix, and WhatsApp's ProfileName and WaId (the sender's number without "+") are added
+		(https://www.twilio.com/docs/messaging/guides/webhook-request)."""
 		sid = "SM" + secrets.token_hex(16)
-		return {
+		whatsapp = from_number.startswith("whatsapp:")
+		if to_number is None:
+			to_number = ("whatsapp:" if whatsapp else "") + self.from_number
+		params = {
 			"AccountSid": self.account_sid,
 			"ApiVersion": API_VERSION,
 			"Body": body,
@@ -327,12 +358,17 @@ class TwilioApiDouble:
 			"SmsMessageSid": sid,
 			"SmsSid": sid,
 			"SmsStatus": "received",
-			"To": to_number or self.from_number,
+			"To": to_number,
 			"ToCity": "",
 			"ToCountry": "CA",
 			"ToState": "QC",
 			"ToZip": "",
 		}
+		if whatsapp:
+			params.update(
+				ProfileName=profile_name, WaId=from_number.removeprefix("whatsapp:+"), NumSegments="1"
+			)
+		return params
 
 	def send_inbound(self, url: str, from_number: str, body: str, signature: str | None = None):
 		"""POST an incoming SMS to `url` as Twilio does; returns (HTTP status, body, params)."""
@@ -361,6 +397,15 @@ class TwilioApiDouble:
 			result = code, text
 		self.callbacks_sent.append({"url": url, "params": params, "status": result[0]})
 		return result
+
+
+def _channel(address: str) -> tuple[str | None, str]:
+	"""("whatsapp", number) for "whatsapp:+1…", ("sms", address) for a bare address; None for a
+	prefix Twilio's Messages API would not know here."""
+	prefix, sep, rest = address.partition(":")
+	if not sep:
+		return "sms", address
+	return ("whatsapp", rest) if prefix == "whatsapp" else (None, address)
 
 
 def _is_e164(number: str) -> bool:

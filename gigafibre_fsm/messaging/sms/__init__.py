@@ -1,5 +1,16 @@
-"""SMS through Twilio: phone numbers, the Twilio adapter, webhook parsing, status order."""
+"""SMS and WhatsApp through Twilio: phone numbers and channel addresses, the Twilio adapter,
+webhook parsing, status order."""
 
+from gigafibre_fsm.messaging.sms.address import (
+	CHANNELS,
+	SMS,
+	WHATSAPP,
+	Address,
+	check_channel,
+	inbound_address,
+	parse_address,
+	twilio_address,
+)
 from gigafibre_fsm.messaging.sms.phone import (
 	DEFAULT_REGION,
 	last_digits,
@@ -34,12 +45,16 @@ from gigafibre_fsm.messaging.sms.twilio import (
 )
 
 __all__ = [
+	"CHANNELS",
 	"DEFAULT_REGION",
 	"FAILED_STATUSES",
 	"FINAL_STATUSES",
 	"MAX_BODY_CHARACTERS",
+	"SMS",
 	"STATUS_LABELS",
 	"STATUS_RANK",
+	"WHATSAPP",
+	"Address",
 	"InboundSms",
 	"SentSms",
 	"SmsSegments",
@@ -49,16 +64,20 @@ __all__ = [
 	"TwilioSms",
 	"TwilioUnreachable",
 	"check_body",
+	"check_channel",
+	"inbound_address",
 	"is_known_status",
 	"last_digits",
 	"normalise_phone",
 	"normalise_sender",
+	"parse_address",
 	"parse_inbound",
 	"parse_status_callback",
 	"sms_segments",
 	"status_advances",
 	"status_label",
 	"try_normalise_phone",
+	"twilio_address",
 	"twilio_status",
 	"verify_webhook",
 ]

@@ -17,7 +17,8 @@ from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from gigafibre_fsm.errors import ExternalServiceError, InvalidInput, _
-from gigafibre_fsm.messaging.sms.phone import DEFAULT_REGION, normalise_phone, try_normalise_phone
+from gigafibre_fsm.messaging.sms.address import SMS, WHATSAPP, inbound_address, parse_address, twilio_address
+from gigafibre_fsm.messaging.sms.phone import DEFAULT_REGION, normalise_phone
 from gigafibre_fsm.messaging.sms.status import is_known_status, twilio_status
 
 MAX_BODY_CHARACTERS = 1600  # Twilio refuses longer bodies (error 21617)
@@ -47,7 +48,7 @@ class TwilioOutcomeUnknown(ExternalServiceError):
 class SentSms:
 	sid: str
 	status: str  # Twilio's name: "queued", or "accepted" through a Messaging Service
-	to: str
+	to: str  # the Twilio address: "+15145551234" or "whatsapp:+15145551234"
 	num_segments: int | None = None
 
 
@@ -64,13 +65,19 @@ class StatusCallback:
 
 @dataclass(frozen=True)
 class InboundSms:
+	"""An incoming message, SMS or WhatsApp. `from_number` and `to_number` are Twilio
+	addresses: E.164 for SMS ("+15145551234"), with the channel's prefix otherwise
+	("whatsapp:+15145551234"); a sender that is not a phone number (short code) as sent."""
+
 	sid: str
-	from_number: str  # E.164 when it is a phone number, else as Twilio sent it (short code…)
+	from_number: str
 	to_number: str
 	body: str
 	num_media: int
 	media_urls: tuple[str, ...]
 	account_sid: str | None
+	channel: str = SMS  # "SMS" or "WhatsApp"
+	profile_name: str | None = None  # WhatsApp's ProfileName: the name the sender gave WhatsApp
 
 
 def normalise_sender(sender: str, region: str = DEFAULT_REGION) -> str:
@@ -84,11 +91,14 @@ def normalise_sender(sender: str, region: str = DEFAULT_REGION) -> str:
 
 
 class TwilioSms:
-	"""Sends SMS through Twilio's Messages API with one account and one sender.
+	"""Sends SMS and WhatsApp messages through Twilio's Messages API with one account.
 
 	`from_number_or_service` is either a Twilio phone number or a Messaging Service SID
-	("MG…"). `base_url` replaces https://api.twilio.com (a local double, or a proxy);
-	`status_callback` is the default URL Twilio posts delivery statuses to.
+	("MG…"). WhatsApp messages go from `whatsapp_sender` (a Twilio number registered as a
+	WhatsApp sender) when it is given, else from the same number, or through the same
+	Messaging Service (whose sender pool then holds the WhatsApp sender). `base_url` replaces
+	https://api.twilio.com (a local double, or a proxy); `status_callback` is the default URL
+	Twilio posts delivery statuses to.
 	"""
 
 	def __init__(
@@ -100,6 +110,7 @@ class TwilioSms:
 		status_callback: str | None = None,
 		timeout: float = DEFAULT_TIMEOUT,
 		region: str = DEFAULT_REGION,
+		whatsapp_sender: str | None = None,
 	):
 		if not account_sid or not auth_token or not from_number_or_service:
 			raise InvalidInput(_("Twilio needs an account SID, an auth token and a sender"))
@@ -108,24 +119,39 @@ class TwilioSms:
 		self.status_callback = status_callback
 		sender = normalise_sender(from_number_or_service, region)
 		if sender.startswith("MG"):
-			self._sender = {"messaging_service_sid": sender}
+			self._senders = {
+				SMS: {"messaging_service_sid": sender},
+				WHATSAPP: {"messaging_service_sid": sender},
+			}
 		else:
-			self._sender = {"from_": sender}
+			self._senders = {SMS: {"from_": sender}, WHATSAPP: {"from_": twilio_address(WHATSAPP, sender)}}
+		if whatsapp_sender and whatsapp_sender.strip():
+			number = parse_address(whatsapp_sender, region, channel=WHATSAPP).number
+			self._senders[WHATSAPP] = {"from_": twilio_address(WHATSAPP, number)}
 		# No retries: urllib3 would resend a POST that may have been received.
 		self._client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout))
 		if base_url:
 			self._client.api.base_url = base_url.rstrip("/")
 
+	def sender(self, channel: str = SMS) -> str:
+		"""The From this client uses on `channel` (a Twilio address or a Messaging Service SID)."""
+		sender = self._senders[channel]
+		return sender.get("from_") or sender["messaging_service_sid"]
+
 	def send(self, to: str, body: str, status_callback: str | None = None) -> SentSms:
 		"""Create one outbound message; returns its SID and Twilio's initial status.
+
+		`to` is a number (SMS) or a Twilio address with its channel ("whatsapp:+15145551234"):
+		the message goes on that channel, From and To both written for it.
 
 		Raises InvalidInput (bad number, empty or too long body) before calling Twilio, and
 		TwilioRejected / TwilioUnreachable / TwilioOutcomeUnknown on failure.
 		"""
-		to_e164 = normalise_phone(to, self.region)
+		address = parse_address(to, self.region)
+		recipient = address.twilio  # "+1514…" or "whatsapp:+1514…", also in the error messages
 		check_body(body)
 		callback = status_callback or self.status_callback
-		kwargs = dict(to=to_e164, body=body, **self._sender)
+		kwargs = dict(to=recipient, body=body, **self._senders[address.channel])
 		if callback:
 			kwargs["status_callback"] = callback
 		try:
@@ -134,7 +160,7 @@ class TwilioSms:
 			if e.status >= 500:
 				raise TwilioOutcomeUnknown(
 					_("Twilio failed while sending the SMS to {to} (HTTP {status}); it may have been sent"),
-					to=to_e164,
+					to=recipient,
 					status=e.status,
 				) from e
 			raise TwilioRejected(
@@ -142,26 +168,26 @@ class TwilioSms:
 				code=e.code,
 				detail=_twilio_detail(e),
 				http_status=e.status,
-				to=to_e164,
+				to=recipient,
 			) from e
 		except requests.RequestException as e:
 			if _never_sent(e):
 				raise TwilioUnreachable(
-					_("Twilio could not be reached to send the SMS to {to}"), to=to_e164
+					_("Twilio could not be reached to send the SMS to {to}"), to=recipient
 				) from e
 			raise TwilioOutcomeUnknown(
-				_("No answer from Twilio while sending the SMS to {to}; it may have been sent"), to=to_e164
+				_("No answer from Twilio while sending the SMS to {to}; it may have been sent"), to=recipient
 			) from e
 		except ValueError as e:  # a 2xx whose body is not Twilio's JSON
 			raise TwilioOutcomeUnknown(
-				_("Twilio's answer to the SMS to {to} could not be read; it may have been sent"), to=to_e164
+				_("Twilio's answer to the SMS to {to} could not be read; it may have been sent"), to=recipient
 			) from e
 		if not message.sid:
 			raise TwilioOutcomeUnknown(
-				_("Twilio's answer to the SMS to {to} could not be read; it may have been sent"), to=to_e164
+				_("Twilio's answer to the SMS to {to} could not be read; it may have been sent"), to=recipient
 			)
 		segments = int(message.num_segments) if str(message.num_segments or "").isdigit() else None
-		return SentSms(sid=message.sid, status=str(message.status), to=to_e164, num_segments=segments)
+		return SentSms(sid=message.sid, status=str(message.status), to=recipient, num_segments=segments)
 
 
 def _twilio_detail(error: TwilioRestException) -> str:
@@ -232,7 +258,8 @@ def parse_status_callback(params: Mapping) -> StatusCallback:
 
 
 def parse_inbound(params: Mapping, region: str = DEFAULT_REGION) -> InboundSms:
-	"""An inbound SMS webhook's fields; InvalidInput if the SID or the sender is missing."""
+	"""An incoming message webhook's fields (SMS or WhatsApp); InvalidInput if the SID or the
+	sender is missing, or the sender is on a channel this site does not handle."""
 	sid = _get(params, "MessageSid") or _get(params, "SmsMessageSid") or _get(params, "SmsSid")
 	sender = _get(params, "From")
 	if not sid:
@@ -242,18 +269,21 @@ def parse_inbound(params: Mapping, region: str = DEFAULT_REGION) -> InboundSms:
 	num_media = _get(params, "NumMedia")
 	count = int(num_media) if num_media and num_media.isdigit() else 0
 	media = tuple(u for u in (_get(params, f"MediaUrl{i}") for i in range(count)) if u)
-	recipient = _get(params, "To") or ""
+	source = inbound_address(sender, region)
+	recipient = _get(params, "To")
 	body = params.get("Body")
 	if isinstance(body, list | tuple):
 		body = body[0] if body else ""
 	return InboundSms(
 		sid=sid,
-		from_number=try_normalise_phone(sender, region) or sender,
-		to_number=try_normalise_phone(recipient, region) or recipient,
+		from_number=source.twilio,
+		to_number=inbound_address(recipient, region).twilio if recipient else "",
 		body=body or "",  # the body is kept as sent, spaces included
 		num_media=count,
 		media_urls=media,
 		account_sid=_get(params, "AccountSid"),
+		channel=source.channel,
+		profile_name=_get(params, "ProfileName") if source.channel == WHATSAPP else None,
 	)
 
 
