@@ -30,20 +30,35 @@ standard_portal_menu_items = [
 	{"title": "My Jobs", "route": "/technician", "role": "Field Technician"},
 ]
 
-# Permissions beyond roles: technicians see their own jobs, customers their own records
-# --------------------------------------------------------------------------------------
+# Permissions: one layer (gigafibre_fsm/permissions/) narrows every doctype of the app for
+# customers (their own Customer's records) and field technicians (their jobs and what hangs off
+# them); staff keep what their roles grant. Child tables follow their parent in lists.
+# ---------------------------------------------------------------------------------------------
+_SCOPED_DOCTYPES = [
+	"Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings", "Dispatch Tag",
+	"Dispatch Technician", "Dispatch Technician Absence", "Messaging Settings", "Network Settings",
+	"Network Webhook Event", "OLT", "ONU State Change", "Outage Incident", "Service Equipment",
+	"Service Location", "Service Subscription", "SMS Conversation", "SMS Message",
+]  # fmt: skip
+_CHILD_TABLES = [
+	"Dispatch Extra Shift", "Dispatch Job Assistant", "Dispatch Job Equipment", "Dispatch Job Material",
+	"Dispatch Job Tag", "Dispatch Technician Skill", "Dispatch Weekly Shift", "Outage Affected Location",
+	"Service Equipment Move", "Service Subscription Status Change",
+]  # fmt: skip
 permission_query_conditions = {
-	"Dispatch Job": "gigafibre_fsm.dispatch.services.permissions.dispatch_job_query",
-	"Service Location": "gigafibre_fsm.subscribers.services.permissions.customer_records_query",
-	"Service Equipment": "gigafibre_fsm.subscribers.services.permissions.customer_records_query",
-	"Service Subscription": "gigafibre_fsm.subscribers.services.permissions.customer_records_query",
+	doctype: "gigafibre_fsm.permissions.services.doctype_permissions.query_conditions"
+	for doctype in _SCOPED_DOCTYPES + _CHILD_TABLES
 }
 has_permission = {
-	"Dispatch Job": "gigafibre_fsm.dispatch.services.permissions.has_dispatch_job_permission",
-	"Service Location": "gigafibre_fsm.subscribers.services.permissions.has_customer_record_permission",
-	"Service Equipment": "gigafibre_fsm.subscribers.services.permissions.has_customer_record_permission",
-	"Service Subscription": "gigafibre_fsm.subscribers.services.permissions.has_customer_record_permission",
+	doctype: "gigafibre_fsm.permissions.services.doctype_permissions.has_permission"
+	for doctype in _SCOPED_DOCTYPES
 }
+# frappe.client.get_count counts whole tables past all permissions (v15): count like the list.
+override_whitelisted_methods = {
+	"frappe.client.get_count": "gigafibre_fsm.permissions.services.rest.get_count",
+}
+# Every whitelisted method declares its argument types (enforced by Frappe v16).
+require_type_annotated_api_methods = True
 
 # Document events on ERPNext doctypes
 # -----------------------------------
@@ -74,4 +89,8 @@ scheduler_events = {
 			"gigafibre_fsm.network.services.olt.enqueue_olt_walks",
 		],
 	},
+	"daily": [
+		# Dispatch: each repeating series' jobs, created over the rolling horizon (one job per series)
+		"gigafibre_fsm.dispatch.services.recurring_jobs.enqueue_series_generation",
+	],
 }

@@ -4,24 +4,25 @@ Thin: check the caller, parse the arguments, call `dispatch.services`.
 """
 
 import frappe
+from frappe.rate_limiter import rate_limit
 
 from gigafibre_fsm.dispatch.services import board, calendars, day_planning, job_offers, technician_ranking
-from gigafibre_fsm.services.access import require_role
-
-DISPATCH_ROLES = ("Dispatcher", "System Manager")
+from gigafibre_fsm.permissions import roles
+from gigafibre_fsm.permissions.services import guards
+from gigafibre_fsm.permissions.services.guards import require_role
 
 
 @frappe.whitelist(methods=["GET", "POST"])
 def preview_day_plan(date: str, time_limit: float | None = None) -> dict:
 	"""Plan a day without writing anything; returns routes, ETAs, unassigned jobs and a plan_id."""
-	require_role(*DISPATCH_ROLES)
+	require_role(roles.DISPATCH)
 	return day_planning.preview(date, float(time_limit) if time_limit else None)
 
 
 @frappe.whitelist(methods=["POST"])
 def apply_day_plan(plan_id: str) -> dict:
 	"""Write a previewed plan, all of it or nothing."""
-	require_role(*DISPATCH_ROLES)
+	require_role(roles.DISPATCH)
 	return day_planning.apply(plan_id)
 
 
@@ -34,7 +35,7 @@ def move_job(
 	start_time: str | None = None,
 ) -> dict:
 	"""Move a job on the board; a Conflict if someone moved it since `expected_modified`."""
-	require_role(*DISPATCH_ROLES)
+	require_role(roles.DISPATCH)
 	doc = board.move_job(
 		job, expected_modified, technician=technician, scheduled_date=scheduled_date, start_time=start_time
 	)
@@ -49,44 +50,49 @@ def move_job(
 @frappe.whitelist(methods=["GET"])
 def best_technicians(job: str) -> dict:
 	"""Who can take this job at its time, best first, and why each other technician cannot."""
-	require_role(*DISPATCH_ROLES)
+	require_role(roles.DISPATCH)
 	return technician_ranking.rank_for_job(job)
 
 
 @frappe.whitelist(methods=["POST"])
 def offer_job(job: str, technicians: str | list | None = None) -> list[dict]:
 	"""Offer an open job by SMS link and live notification; the first valid acceptance wins."""
-	require_role(*DISPATCH_ROLES)
+	require_role(roles.DISPATCH)
 	if isinstance(technicians, str):
 		technicians = frappe.parse_json(technicians)
 	return job_offers.offer_job(job, technicians)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=30, seconds=60)  # per IP: tokens are 256-bit, this stops hammering
 def accept_offer(token: str) -> dict:
 	"""Accept a job offer; the token from the SMS link is the technician's authority."""
 	return job_offers.accept_offer(token)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=30, seconds=60)  # per IP
 def decline_offer(token: str) -> dict:
+	"""Decline a job offer; the token from the SMS link is the technician's authority."""
 	return job_offers.decline_offer(token)
 
 
 @frappe.whitelist(methods=["POST"])
 def new_calendar_feed(technician: str) -> str:
 	"""A new secret iCal URL for a technician (the previous one stops working)."""
-	_only_dispatcher_or_the_technician(technician)
+	guards.require_dispatcher_or_technician(technician)
 	return calendars.new_feed_url(technician)
 
 
 @frappe.whitelist(methods=["POST"])
 def revoke_calendar_feed(technician: str) -> None:
-	_only_dispatcher_or_the_technician(technician)
+	"""Revoke a technician's iCal URL: it answers nothing from now on."""
+	guards.require_dispatcher_or_technician(technician)
 	calendars.revoke_feed(technician)
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@rate_limit(limit=600, seconds=60 * 60)  # per IP: calendar services fetch many feeds from few IPs
 def technician_calendar(token: str) -> None:
 	"""The technician's jobs as an iCal feed; the secret token in the URL is the authority."""
 	_send_ics("jobs.ics", calendars.technician_feed(token))
@@ -95,6 +101,8 @@ def technician_calendar(token: str) -> None:
 @frappe.whitelist(methods=["GET"])
 def appointment_calendar(job: str) -> None:
 	"""The customer's appointment as an .ics file (staff, or the customer in the portal)."""
+	require_role(roles.APPOINTMENT)
+	guards.require_doc("Dispatch Job", job)
 	_send_ics(f"{job}.ics", calendars.appointment(job))
 
 
@@ -105,17 +113,11 @@ def _send_ics(filename: str, content: bytes) -> None:
 	frappe.response["display_content_as"] = "inline"
 
 
-def _only_dispatcher_or_the_technician(technician: str) -> None:
-	if set(DISPATCH_ROLES) & set(frappe.get_roles()):
-		return
-	if frappe.db.get_value("Dispatch Technician", technician, "user") != frappe.session.user:
-		frappe.throw(frappe._("Only a dispatcher or the technician can do this"), frappe.PermissionError)
-
-
 @frappe.whitelist(methods=["POST"])
 def set_my_job_status(job: str, status: str) -> dict:
 	"""A technician moves their own job forward (En Route → In Progress → Completed)."""
 	from gigafibre_fsm.dispatch.services import technician_jobs
 
-	require_role("Field Technician", *DISPATCH_ROLES)
+	require_role(roles.TECHNICIAN_PAGE)
+	guards.require_on_job(job)
 	return technician_jobs.set_my_job_status(job, status)

@@ -7,22 +7,23 @@ URL it was sent to; anything else gets 403 and changes nothing.
 
 import frappe
 from frappe import _
+from frappe.rate_limiter import rate_limit
 from werkzeug.wrappers import Response
 
 from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.messaging.services import sms
 from gigafibre_fsm.messaging.sms import parse_inbound, parse_status_callback, verify_webhook
-from gigafibre_fsm.services.access import require_role
+from gigafibre_fsm.permissions import roles
+from gigafibre_fsm.permissions.services.guards import require_role
 from gigafibre_fsm.services.core_errors import translated_errors
 
-MESSAGING_ROLES = ("System Manager", "Dispatcher", "NOC Operator", "Billing Agent")
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
 @frappe.whitelist(methods=["POST"])
 def send(to: str, body: str, reference_doctype: str | None = None, reference_name: str | None = None) -> dict:
 	"""Queue an SMS; returns the SMS Message's name and its conversation."""
-	require_role(*MESSAGING_ROLES)
+	require_role(roles.MESSAGING)
 	if reference_doctype and reference_name:
 		frappe.has_permission(reference_doctype, "read", reference_name, throw=True)
 	name = sms.send_sms(to, body, reference_doctype, reference_name)
@@ -33,12 +34,13 @@ def send(to: str, body: str, reference_doctype: str | None = None, reference_nam
 @frappe.whitelist(methods=["POST"])
 def mark_read(conversation: str) -> None:
 	"""Reset a conversation's unread count (staff opened the thread)."""
-	require_role(*MESSAGING_ROLES)
+	require_role(roles.MESSAGING)
 	frappe.has_permission("SMS Conversation", "read", conversation, throw=True)
 	sms.mark_read(conversation)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=1200, seconds=60)  # per IP; Twilio sends bursts of status callbacks
 def twilio_status() -> None:
 	"""Twilio's message status callback: moves an SMS Message's status forward, never back."""
 	_verify_twilio_signature()
@@ -51,6 +53,7 @@ def twilio_status() -> None:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=600, seconds=60)  # per IP
 def twilio_inbound() -> Response:
 	"""Twilio's incoming-message webhook: stores the SMS once; answers an empty TwiML."""
 	_verify_twilio_signature()

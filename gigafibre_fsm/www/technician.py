@@ -9,18 +9,18 @@ from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
 from gigafibre_fsm.dispatch.services import technician_jobs
+from gigafibre_fsm.permissions import roles
+from gigafibre_fsm.permissions.services.guards import deny
 
 no_cache = 1
-
-ALLOWED_ROLES = {"Field Technician", "Dispatcher", "System Manager"}
 
 
 def get_context(context):
 	if frappe.session.user == "Guest":
 		frappe.local.flags.redirect_location = "/login?redirect-to=/technician"
 		raise frappe.Redirect
-	if not ALLOWED_ROLES & set(frappe.get_roles()):
-		frappe.throw(_("This page is for field technicians"), frappe.PermissionError)
+	if not roles.TECHNICIAN_PAGE & set(frappe.get_roles()):
+		deny(_("This page is for field technicians"))
 	today = getdate(nowdate())
 	jobs = technician_jobs.my_jobs(today, days=2)
 	context.no_breadcrumbs = True

@@ -8,6 +8,7 @@ from frappe.utils import add_days, get_url, getdate, now_datetime
 
 from gigafibre_fsm.dispatch import ical, work_schedule
 from gigafibre_fsm.dispatch.services.settings import dispatch_settings, dispatch_zone
+from gigafibre_fsm.permissions.services import scopes
 from gigafibre_fsm.services.core_errors import translated_errors
 
 FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 90
@@ -67,19 +68,12 @@ def technician_feed(token: str) -> bytes:
 		"longitude",
 		"service_location",
 	]
-	window = ("between", [add_days(today, -FEED_PAST_DAYS), add_days(today, FEED_FUTURE_DAYS)])
-	jobs = frappe.get_all(
-		"Dispatch Job", filters={"technician": technician.name, "scheduled_date": window}, fields=fields
+	names = scopes.team_job_names(
+		[technician.name],
+		date_from=add_days(today, -FEED_PAST_DAYS),
+		date_to=add_days(today, FEED_FUTURE_DAYS),
 	)
-	assisting = frappe.get_all(
-		"Dispatch Job Assistant",
-		filters={"technician": technician.name, "parenttype": "Dispatch Job"},
-		pluck="parent",
-	)
-	if assisting:
-		jobs += frappe.get_all(
-			"Dispatch Job", filters={"name": ("in", assisting), "scheduled_date": window}, fields=fields
-		)
+	jobs = frappe.get_all("Dispatch Job", filters={"name": ("in", names or [""])}, fields=fields)
 	addresses = _addresses({j.service_location for j in jobs if j.service_location})
 	with translated_errors():
 		return ical.technician_feed(
@@ -92,6 +86,7 @@ def technician_feed(token: str) -> bytes:
 
 
 def appointment(job_name: str) -> bytes:
+	"""A job's appointment as .ics, for those who may read the job (its customer, its team, staff)."""
 	job = frappe.get_doc("Dispatch Job", job_name)
 	job.check_permission("read")
 	if not job.scheduled_date:

@@ -1,9 +1,10 @@
 """The technician's phone page: their own jobs of today and tomorrow, and moving one forward.
 
 A technician only ever sees and changes jobs where they are the technician or an assistant.
-The rule is the one Frappe already enforces for Dispatch Job (`permissions.py`); this module
-adds an explicit "is it yours" check so that a dispatcher who is also a technician cannot use
-the phone page to move somebody else's job, and lets the job's lifecycle refuse illegal jumps.
+The rule is the permission layer's (`gigafibre_fsm.permissions`), the one Frappe enforces
+for Dispatch Job; this module adds an explicit "is it yours" check so that a dispatcher who is
+also a technician cannot use the phone page to move somebody else's job, and lets the job's
+lifecycle refuse illegal jumps.
 """
 
 from datetime import timedelta
@@ -12,7 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from gigafibre_fsm.dispatch.services.permissions import technicians_of
+from gigafibre_fsm.permissions.services import scopes
 
 # The statuses a technician moves their job through from the phone, in order.
 FORWARD = {"Assigned": "En Route", "En Route": "In Progress", "In Progress": "Completed"}
@@ -21,17 +22,7 @@ SHOWN = ("Assigned", "En Route", "In Progress", "Completed")
 
 
 def my_technicians(user: str | None = None) -> list[str]:
-	return technicians_of(user or frappe.session.user)
-
-
-def _team(job_name: str) -> set[str]:
-	lead = frappe.db.get_value("Dispatch Job", job_name, "technician")
-	assistants = frappe.get_all(
-		"Dispatch Job Assistant",
-		filters={"parent": job_name, "parenttype": "Dispatch Job"},
-		pluck="technician",
-	)
-	return {t for t in [lead, *assistants] if t}
+	return scopes.technicians_of(user or frappe.session.user)
 
 
 def my_jobs(day, days: int = 2, user: str | None = None) -> list[dict]:
@@ -40,22 +31,15 @@ def my_jobs(day, days: int = 2, user: str | None = None) -> list[dict]:
 	if not technicians:
 		return []
 	first = getdate(day)
-	dates = [first + timedelta(days=i) for i in range(days)]
-	assisting = frappe.get_all(
-		"Dispatch Job Assistant",
-		filters={"technician": ("in", technicians), "parenttype": "Dispatch Job"},
-		pluck="parent",
-	)
+	names = scopes.team_job_names(technicians, SHOWN, first, first + timedelta(days=days - 1))
+	if not names:
+		return []
 	fields = [
 		"name", "subject", "job_type", "status", "priority", "scheduled_date", "start_time",
 		"duration_minutes", "window_start", "window_end", "technician", "technician_name",
 		"customer", "service_location", "latitude", "longitude", "modified",
 	]  # fmt: skip
-	base = {"scheduled_date": ("in", dates), "status": ("in", SHOWN)}
-	rows = frappe.get_all("Dispatch Job", filters={**base, "technician": ("in", technicians)}, fields=fields)
-	if assisting:
-		rows += frappe.get_all("Dispatch Job", filters={**base, "name": ("in", assisting)}, fields=fields)
-	jobs = {r.name: r for r in rows}.values()
+	jobs = frappe.get_all("Dispatch Job", filters={"name": ("in", names)}, fields=fields)
 	result = []
 	for job in sorted(jobs, key=lambda j: (str(j.scheduled_date), j.start_time or "99:99", j.name)):
 		job.assisting = job.technician not in technicians
@@ -95,7 +79,7 @@ def set_my_job_status(job_name: str, status: str) -> dict:
 		frappe.throw(_("Dispatch Job {0} does not exist").format(job_name), frappe.DoesNotExistError)
 	# Lock the row: a dispatcher moving the job at the same moment is decided one after the other.
 	frappe.db.get_value("Dispatch Job", job_name, "modified", for_update=True)
-	if not _team(job_name) & set(my_technicians()):
+	if not scopes.is_on_job(job_name, my_technicians()):
 		frappe.throw(_("This job is not yours"), frappe.PermissionError)
 	doc = frappe.get_doc("Dispatch Job", job_name)
 	doc.check_permission("write")

@@ -9,7 +9,7 @@ from frappe.utils import get_datetime, get_system_timezone, getdate
 from gigafibre_fsm.dispatch import job_rules, recurrence, work_schedule
 from gigafibre_fsm.dispatch.services import job_completion
 from gigafibre_fsm.dispatch.services.board import assignment_changed, publish_assignment_change
-from gigafibre_fsm.dispatch.services.permissions import is_only_field_technician
+from gigafibre_fsm.permissions.services.scopes import is_only_field_technician
 from gigafibre_fsm.services.core_errors import translated_errors
 from gigafibre_fsm.services.links import require_existing_links
 from gigafibre_fsm.subscribers.services.locations import customer_of_location

@@ -3,9 +3,9 @@
 import frappe
 from frappe.utils import getdate
 
-from gigafibre_fsm.services.access import require_role
+from gigafibre_fsm.permissions import roles
+from gigafibre_fsm.permissions.services.guards import require_role
 
-DISPATCH_ROLES = ("Dispatcher", "System Manager")
 JOB_FIELDS = [
 	"name", "subject", "job_type", "status", "priority", "technician", "technician_name", "scheduled_date",
 	"start_time", "duration_minutes", "window_start", "window_end", "customer", "service_location",
@@ -16,7 +16,7 @@ JOB_FIELDS = [
 @frappe.whitelist(methods=["GET", "POST"])
 def get_board(date: str) -> dict:
 	"""The technicians (rows) and the jobs of `date` (blocks, or the unassigned list)."""
-	require_role(*DISPATCH_ROLES)
+	require_role(roles.DISPATCH)
 	day = getdate(date)
 	jobs = frappe.get_all(
 		"Dispatch Job",
