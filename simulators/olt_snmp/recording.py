@@ -11,8 +11,26 @@ import random
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gigafibre_fsm.network.olt.layouts import HUAWEI_MA5800, ZTE_C320, oid, zte
+from gigafibre_fsm.network.olt.layouts import CDATA_GPON, HUAWEI_MA5800, VSOL_V1600G, ZTE_C320, oid, zte
 from gigafibre_fsm.network.olt.layouts import huawei as hw
+
+# What each simulated OLT answers as sysObjectID / sysDescr. Values seen on real agents:
+# - Huawei SmartAX: sysDescr from librenms tests/snmpsim/smartax.snmprec; sysObjectID .2011.2.248
+#   is one of the SmartAX ids in Observium's os definitions (includes/definitions/os.inc.php);
+# - ZTE C320: both from librenms tests/snmpsim/zxa10.snmprec;
+# - V-SOL: both from librenms tests/snmpsim/vsolution_v1600d.snmprec, with "V1600D" (the EPON
+#   model) renamed "V1600G" (no public capture of a V1600G's system group was found);
+# - C-Data: sysObjectID from librenms tests/snmpsim/cdata.snmprec, whose sysDescr is the host
+#   name (here the OLT's name).
+IDENTITIES = {
+	HUAWEI_MA5800.key: ("1.3.6.1.4.1.2011.2.248", "Huawei Integrated Access Software"),
+	ZTE_C320.key: (
+		"1.3.6.1.4.1.3902.1082.1001.320.2.1",
+		"C320 Version V2.1.0 Software, Copyright (c) by ZTE Corporation Compiled",
+	),
+	VSOL_V1600G.key: ("1.3.6.1.4.1.37950.1.1.5.10.14.1", "V1600G"),
+	CDATA_GPON.key: ("1.3.6.1.4.1.17409", None),
+}
 
 
 @dataclass(frozen=True)
@@ -47,21 +65,27 @@ class SimOlt:
 	name: str = "OLT-SIM"
 	onus: list[SimOnu] = field(default_factory=list)
 	unregistered: list[SimUnregistered] = field(default_factory=list)
+	# None: the vendor's usual answer (IDENTITIES); "" leaves the object out of the recording
+	sys_object_id: str | None = None
+	sys_descr: str | None = None
 
 	def with_down(self, pons: set[tuple[int, int, int]] | None = None, onus: set[str] | None = None, cause=1):
 		"""A copy where the ONUs of these PON ports (frame, slot, port), or these serials, are offline."""
 		pons, onus = pons or set(), onus or set()
-		return SimOlt(
-			self.layout_key,
-			self.name,
-			[
+		return replace(
+			self,
+			onus=[
 				replace(o, online=False, down_cause=cause)
 				if (o.frame, o.slot, o.port) in pons or o.serial in onus
 				else o
 				for o in self.onus
 			],
-			list(self.unregistered),
+			unregistered=list(self.unregistered),
 		)
+
+	def emptied(self) -> SimOlt:
+		"""A copy that answers with no ONU at all (a wiped OLT, an agent serving an empty tree)."""
+		return replace(self, onus=[], unregistered=[])
 
 
 def generate_fleet(
@@ -78,22 +102,21 @@ def generate_fleet(
 	so 4,096 ONUs are 2 cards x 16 ports x 128; a few are offline with a cause; a few unregistered
 	ONUs wait in the autofind table."""
 	rng = random.Random(f"{layout_key}:{seed}:{onu_count}")
-	huawei = layout_key == HUAWEI_MA5800.key
-	frame = 0 if huawei else 1
-	first_slot = 1
-	first_onu = 0 if huawei else 1
-	prefix = "HWTC" if huawei else "ZTEG"
+	if layout_key not in NUMBERING:
+		raise ValueError(f"no simulator encoding for layout {layout_key}")
+	prefix, place = NUMBERING[layout_key]
 	onus: list[SimOnu] = []
 	for n in range(onu_count):
 		port_n, onu_n = divmod(n, onus_per_port)
 		card_n, port = divmod(port_n, ports_per_card)
+		frame, slot, port, onu = place(card_n, port, onu_n, ports_per_card)
 		offline = rng.random() < offline_fraction
 		onus.append(
 			SimOnu(
 				frame=frame,
-				slot=first_slot + card_n,
-				port=port if huawei else port + 1,
-				onu=first_onu + onu_n,
+				slot=slot,
+				port=port,
+				onu=onu,
 				serial=f"{prefix}{rng.getrandbits(32):08X}",
 				online=not offline,
 				rx_dbm=round(rng.uniform(-27.0, -14.0), 2),
@@ -102,17 +125,55 @@ def generate_fleet(
 				description=f"LOC-{n + 1:05d}",
 			)
 		)
-	pending = [
-		SimUnregistered(
-			frame=frame,
-			slot=first_slot,
-			port=(i % ports_per_card) if huawei else (i % ports_per_card) + 1,
-			serial=f"{prefix}{rng.getrandbits(32):08X}",
-			equipment_id="HG8145V5" if huawei else "F670L",
+	pending = []
+	for i in range(unregistered):
+		frame, slot, port, _onu = place(0, i % ports_per_card, 0, ports_per_card)
+		pending.append(
+			SimUnregistered(
+				frame=frame,
+				slot=slot,
+				port=port,
+				serial=f"{prefix}{rng.getrandbits(32):08X}",
+				equipment_id=EQUIPMENT[layout_key],
+			)
 		)
-		for i in range(unregistered)
-	]
 	return SimOlt(layout_key, name, onus, pending)
+
+
+# Where the n-th card, port and ONU of a generated fleet sit in each vendor's numbering:
+# (frame, slot, port, onu) as the layout reports them.
+def _huawei_place(card: int, port: int, onu: int, ports_per_card: int) -> tuple[int, int, int, int]:
+	return 0, 1 + card, port, onu  # 0/1/0:0 first
+
+
+def _zte_place(card: int, port: int, onu: int, ports_per_card: int) -> tuple[int, int, int, int]:
+	return 1, 1 + card, port + 1, onu + 1  # gpon-onu_1/1/1:1 first
+
+
+def _vsol_place(card: int, port: int, onu: int, ports_per_card: int) -> tuple[int, int, int, int]:
+	# one line card: PON ports 1..16 are numbered straight through
+	pon = card * ports_per_card + port + 1
+	if pon > 16:
+		raise ValueError("a V-SOL V1600G has at most 16 PON ports")
+	return 0, 0, pon, onu + 1
+
+
+def _cdata_place(card: int, port: int, onu: int, ports_per_card: int) -> tuple[int, int, int, int]:
+	return 1, card, port + 1, onu + 1  # device 1, card 0, port 1, ONU 1 first
+
+
+NUMBERING = {
+	HUAWEI_MA5800.key: ("HWTC", _huawei_place),
+	ZTE_C320.key: ("ZTEG", _zte_place),
+	VSOL_V1600G.key: ("VSOL", _vsol_place),
+	CDATA_GPON.key: ("CDTC", _cdata_place),
+}
+EQUIPMENT = {
+	HUAWEI_MA5800.key: "HG8145V5",
+	ZTE_C320.key: "F670L",
+	VSOL_V1600G.key: "V2802GWT",
+	CDATA_GPON.key: "FD512XW",
+}
 
 
 # snmprec ---------------------------------------------------------------------------------
@@ -123,13 +184,18 @@ def _serial_bytes(serial: str) -> bytes:
 
 
 def _records(olt: SimOlt) -> list[tuple[tuple[int, ...], str, str]]:
+	usual_id, usual_descr = IDENTITIES.get(olt.layout_key, ("", None))
+	object_id = usual_id if olt.sys_object_id is None else olt.sys_object_id
+	descr = (usual_descr or olt.name) if olt.sys_descr is None else olt.sys_descr
 	rows: list[tuple[tuple[int, ...], str, str]] = [
-		(oid("1.3.6.1.2.1.1.1.0"), "4", f"{olt.name} simulated {olt.layout_key}"),
 		(oid("1.3.6.1.2.1.1.3.0"), "67", "123456"),
 		(oid("1.3.6.1.2.1.1.5.0"), "4", olt.name),
 	]
+	if descr:
+		rows.append((oid("1.3.6.1.2.1.1.1.0"), "4", descr))
+	if object_id:
+		rows.append((oid("1.3.6.1.2.1.1.2.0"), "6", object_id))
 	if olt.layout_key == HUAWEI_MA5800.key:
-		rows.append((oid("1.3.6.1.2.1.1.2.0"), "6", "1.3.6.1.4.1.2011.2.248"))
 		cols = {c.field: c.oid for c in HUAWEI_MA5800.onu_columns}
 		for o in olt.onus:
 			idx = (hw.pon_ifindex(o.frame, o.slot, o.port), o.onu)
@@ -152,7 +218,6 @@ def _records(olt: SimOlt) -> list[tuple[tuple[int, ...], str, str]]:
 				(af["serial"] + idx, "4x", _serial_bytes(u.serial).hex()),
 			]
 	elif olt.layout_key == ZTE_C320.key:
-		rows.append((oid("1.3.6.1.2.1.1.2.0"), "6", "1.3.6.1.4.1.3902.1015.1082.1.1.2"))
 		cols = {c.field: c.oid for c in ZTE_C320.onu_columns}
 		for o in olt.onus:
 			idx = (zte.pon_ifindex(o.slot, o.port), o.onu)
@@ -177,9 +242,72 @@ def _records(olt: SimOlt) -> list[tuple[tuple[int, ...], str, str]]:
 				(af["serial"] + idx, "4x", _serial_bytes(u.serial).hex()),
 				(af["equipment_id"] + idx, "4", u.equipment_id),
 			]
+	elif olt.layout_key == VSOL_V1600G.key:
+		rows += _vsol_records(olt)
+	elif olt.layout_key == CDATA_GPON.key:
+		rows += _cdata_records(olt)
 	else:
 		raise ValueError(f"no simulator encoding for layout {olt.layout_key}")
 	rows.sort(key=lambda r: r[0])
+	return rows
+
+
+# V-SOL and C-Data: OIDs written out from their MIBs here, not taken from the layouts, so that a
+# wrong OID in a layout fails the tests instead of agreeing with itself.
+_VSOL = "1.3.6.1.4.1.37950.1.1.6.1"  # V1600G MIB: v1600gOnu (.1 gOnuAuthList, .2 gOnuAutoFind)
+
+
+def _vsol_records(olt: SimOlt) -> list[tuple[tuple[int, ...], str, str]]:
+	rows = []
+	for o in olt.onus:
+		i = f"{o.port}.{o.onu}"  # ponIndex.onuIndex
+		dying = o.down_cause == 13
+		rows += [
+			(oid(f"{_VSOL}.1.1.1.3.{i}"), "2", "1" if o.admin_enabled else "2"),  # gOnuStaInfoAdminSta
+			# gOnuStaInfoPhaseSta: working(3), los(1), dyingGasp(4)
+			(oid(f"{_VSOL}.1.1.1.5.{i}"), "2", "3" if o.online else ("4" if dying else "1")),
+			(oid(f"{_VSOL}.1.2.1.5.{i}"), "4", o.serial),  # gOnuAuthInfoAuthInfo (sn auth)
+			(oid(f"{_VSOL}.1.4.1.24.{i}"), "4", o.description),  # gOnuDetailInfoOnuDesc
+			(oid(f"{_VSOL}.1.12.1.3.{i}"), "2", str(o.distance_m if o.online else 0)),  # gOnuRttDistance
+			# gOnuOpticalInfoRxPwr: text, "0.00" for an ONU that is not there (as LibreNMS skips it)
+			(oid(f"{_VSOL}.1.3.1.7.{i}"), "4", f"{o.rx_dbm:.2f}" if o.online else "0.00"),
+		]
+		if not o.online:  # gOnuStaInfoLastDeregisterReason
+			rows.append((oid(f"{_VSOL}.1.1.1.10.{i}"), "4", "dying gasp" if dying else "LOS"))
+	positions: dict[int, int] = {}
+	for u in olt.unregistered:
+		pos = positions[u.port] = positions.get(u.port, 0) + 1
+		rows += [
+			(oid(f"{_VSOL}.2.1.1.3.{u.port}.{pos}"), "4", u.serial),  # gOnuAutoFindBaseSn
+			(oid(f"{_VSOL}.2.2.1.7.{u.port}.{pos}"), "4", u.equipment_id),  # gOnuAutoFindDetailModel
+		]
+	return rows
+
+
+_CDATA = "1.3.6.1.4.1.34592.1.5.1.1.2.18"  # CDATA-GPON-MIB: gponOnuObjects
+
+
+def _cdata_records(olt: SimOlt) -> list[tuple[tuple[int, ...], str, str]]:
+	rows = []
+	for o in olt.onus:
+		i = f"{o.frame}.{o.slot}.{o.port}.{o.onu}"  # deviceId.cardId.portId.onuId
+		rows += [
+			(oid(f"{_CDATA}.1.1.4.{i}"), "4", o.serial),  # gponOnuSn, 12 characters
+			(oid(f"{_CDATA}.1.1.8.{i}"), "4", o.description),  # gponOnuDescription
+			(oid(f"{_CDATA}.2.1.1.{i}"), "2", "1" if o.online else "2"),  # gponOnuRunState
+			(oid(f"{_CDATA}.2.1.4.{i}"), "2", str(o.distance_m if o.online else 0)),  # gponOnuDistance
+		]
+		if o.online:  # gponOnuOpticalRxPower: no row for an ONU without optics reading
+			rows.append((oid(f"{_CDATA}.6.1.4.{i}"), "4", f"{o.rx_dbm:.2f}"))
+	positions: dict[tuple[int, int, int], int] = {}
+	for u in olt.unregistered:
+		key = (u.frame, u.slot, u.port)
+		pos = positions[key] = positions.get(key, 0) + 1
+		i = f"{u.frame}.{u.slot}.{u.port}.{pos}"
+		rows += [
+			(oid(f"{_CDATA}.5.1.3.{i}"), "4", u.serial),  # gponOnuAutofindSn
+			(oid(f"{_CDATA}.5.1.7.{i}"), "4", u.equipment_id),  # gponOnuAutofindEquipmentID
+		]
 	return rows
 
 

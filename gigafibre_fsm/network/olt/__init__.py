@@ -1,6 +1,7 @@
 """OLT and ONU over SNMP: vendor layouts, walks into snapshots, state changes, pre-authorisation."""
 
 from .changes import diff_snapshots
+from .identity import AUTO, SystemIdentity, identify, layout_matches, resolve_layout
 from .layouts import (
 	LAYOUTS,
 	Column,
@@ -36,6 +37,8 @@ from .snmp_client import (
 	SnmpV2cCredentials,
 	SnmpV3Credentials,
 	WalkResult,
+	identify_and_walk,
+	read_identity,
 	walk_olt,
 	walk_olts,
 	walk_olts_blocking,

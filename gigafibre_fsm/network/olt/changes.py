@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gigafibre_fsm.errors import ImplausibleAnswer, _
+
 from .model import (
 	ADDED,
 	ADMIN_DISABLED,
@@ -29,7 +31,19 @@ def diff_snapshots(before: OltSnapshot | None, after: OltSnapshot) -> list[OnuSt
 	  only before is `removed`.
 	With no previous walk every offline ONU is reported `down`, so a restart does not hide an
 	ongoing outage. Changes come sorted by ONU id, for stable output.
+
+	An OLT that had ONUs and now answers with none is an anomaly (a wiped or swapped OLT, an
+	agent answering from the wrong tree), never a mass removal: ImplausibleAnswer, and no change.
 	"""
+	if before is not None and before.onus and not after.onus:
+		raise ImplausibleAnswer(
+			_(
+				"OLT {olt} answered with no ONUs where its previous walk found {count}; "
+				"the previous walk is kept and no change was recorded"
+			),
+			olt=after.olt,
+			count=len(before.onus),
+		)
 	at = after.taken_at
 	old = before.onus if before is not None else {}
 	changes: list[OnuStateChange] = []

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from pyasn1.type import univ
 from pysnmp.hlapi.v3arch.asyncio import (
 	CommunityData,
 	ContextData,
@@ -23,6 +24,7 @@ from pysnmp.hlapi.v3arch.asyncio import (
 	UdpTransportTarget,
 	UsmUserData,
 	bulk_cmd,
+	get_cmd,
 	usmAesCfb128Protocol,
 	usmAesCfb256Protocol,
 	usmDESPrivProtocol,
@@ -34,9 +36,10 @@ from pysnmp.hlapi.v3arch.asyncio import (
 )
 from pysnmp.proto import rfc1902, rfc1905
 
-from gigafibre_fsm.errors import ExternalServiceError, InvalidInput, _
+from gigafibre_fsm.errors import ExternalServiceError, GigafibreError, InvalidInput, _
 
-from .layouts import get_layout
+from .identity import SYS_DESCR, SYS_OBJECT_ID, SystemIdentity, resolve_layout
+from .layouts import VendorLayout
 from .model import OltSnapshot
 from .snapshot import build_snapshot
 
@@ -115,13 +118,20 @@ class OltTarget:
 
 @dataclass
 class WalkResult:
-	"""One OLT's outcome: a snapshot, or the error that stopped its walk."""
+	"""One OLT's outcome: a snapshot, or the error that stopped its walk.
+
+	`identity` is what the OLT answered before the walk (None if it did not answer) and
+	`layout_key` the layout it was walked with (the identified one when the target said `auto`).
+	A `DeviceMismatch` error means the OLT answered as another model: nothing was walked.
+	"""
 
 	olt: str
 	snapshot: OltSnapshot | None = None
 	error: ExternalServiceError | None = None
 	seconds: float = 0.0
 	finished_at: float = 0.0  # time.monotonic() when it ended, to order outcomes
+	identity: SystemIdentity | None = None
+	layout_key: str | None = None
 
 	@property
 	def ok(self) -> bool:
@@ -216,28 +226,80 @@ async def _walk_chain(engine, target: OltTarget, auth, transport, columns: list[
 	return results
 
 
+async def read_identity(engine: SnmpEngine, target: OltTarget, transport=None) -> SystemIdentity:
+	"""GET sysObjectID and sysDescr in one request. ExternalServiceError when the OLT does not answer."""
+	if transport is None:
+		transport = await UdpTransportTarget.create(
+			(target.host, target.port), timeout=target.timeout, retries=target.retries
+		)
+	err, status, _index, response = await get_cmd(
+		engine,
+		target.credentials.auth_data(),
+		transport,
+		ContextData(),
+		ObjectType(ObjectIdentity(SYS_OBJECT_ID)),
+		ObjectType(ObjectIdentity(SYS_DESCR)),
+		lookupMib=False,
+	)
+	if err:
+		raise ExternalServiceError(
+			_("OLT {olt} did not answer SNMP: {error}"), olt=target.name, error=str(err)
+		)
+	if status:
+		raise ExternalServiceError(
+			_("OLT {olt} refused the SNMP request: {error}"), olt=target.name, error=str(status)
+		)
+	found = {tuple(name): value for name, value in response}
+	object_id, descr = found.get(SYS_OBJECT_ID), found.get(SYS_DESCR)
+	# pysnmp hands back pyasn1's universal types here (not rfc1902's subclasses)
+	return SystemIdentity(
+		sys_object_id=tuple(object_id) if isinstance(object_id, univ.ObjectIdentifier) else None,
+		sys_descr=bytes(descr.asOctets()).decode("utf-8", "replace").strip()
+		if isinstance(descr, univ.OctetString)
+		else None,
+	)
+
+
+async def identify_and_walk(
+	target: OltTarget, engine: SnmpEngine
+) -> tuple[SystemIdentity, VendorLayout, OltSnapshot]:
+	"""Ask the OLT who it is, refuse a layout that does not match it, then walk its tables.
+
+	All within `target.deadline`. Raises DeviceMismatch (nothing walked) when the OLT answers
+	as another model, ExternalServiceError when it does not answer, InvalidInput for an
+	unknown layout key.
+	"""
+
+	async def run():
+		transport = await UdpTransportTarget.create(
+			(target.host, target.port), timeout=target.timeout, retries=target.retries
+		)
+		identity = await read_identity(engine, target, transport)
+		layout = resolve_layout(target.layout_key, identity, target.name)
+		columns = [c.oid for c in layout.columns_to_walk(target.include_autofind)]
+		raw = await walk_columns(engine, target, columns, transport)
+		return identity, layout, build_snapshot(layout, target.name, datetime.now(timezone.utc), raw)
+
+	try:
+		return await asyncio.wait_for(run(), target.deadline)
+	except asyncio.TimeoutError:
+		raise ExternalServiceError(
+			_("OLT {olt} did not finish its SNMP walk within {seconds} s"),
+			olt=target.name,
+			seconds=target.deadline,
+		)
+	except GigafibreError:
+		raise
+	except Exception as exc:  # pysnmp raises its own errors for bad addresses and the like
+		raise ExternalServiceError(_("OLT {olt} SNMP walk failed: {error}"), olt=target.name, error=str(exc))
+
+
 async def walk_olt(target: OltTarget, engine: SnmpEngine | None = None) -> OltSnapshot:
-	"""Walk one OLT's ONU (and autofind) tables into a snapshot, within `target.deadline`."""
-	layout = get_layout(target.layout_key)
+	"""Identify one OLT and walk its ONU (and autofind) tables into a snapshot (see identify_and_walk)."""
 	own_engine = engine is None
 	engine = engine or SnmpEngine()
 	try:
-		columns = [c.oid for c in layout.columns_to_walk(target.include_autofind)]
-		try:
-			raw = await asyncio.wait_for(walk_columns(engine, target, columns), target.deadline)
-		except asyncio.TimeoutError:
-			raise ExternalServiceError(
-				_("OLT {olt} did not finish its SNMP walk within {seconds} s"),
-				olt=target.name,
-				seconds=target.deadline,
-			)
-		except ExternalServiceError:
-			raise
-		except Exception as exc:  # pysnmp raises its own errors for bad addresses and the like
-			raise ExternalServiceError(
-				_("OLT {olt} SNMP walk failed: {error}"), olt=target.name, error=str(exc)
-			)
-		return build_snapshot(layout, target.name, datetime.now(timezone.utc), raw)
+		return (await identify_and_walk(target, engine))[2]
 	finally:
 		if own_engine:
 			engine.close_dispatcher()
@@ -251,7 +313,8 @@ async def walk_olts(targets: Sequence[OltTarget]) -> list[WalkResult]:
 		started = time.monotonic()
 		result = WalkResult(olt=target.name)
 		try:
-			result.snapshot = await walk_olt(target, engine)
+			result.identity, layout, result.snapshot = await identify_and_walk(target, engine)
+			result.layout_key = layout.key
 		except ExternalServiceError as exc:
 			result.error = exc
 		except Exception as exc:

@@ -9,10 +9,14 @@ from .base import (
 	decode_gpon_serial,
 	oid,
 )
+from .cdata import CDATA_GPON
 from .huawei import HUAWEI_MA5800
+from .vsol import VSOL_V1600G
 from .zte import ZTE_C320
 
-LAYOUTS: dict[str, VendorLayout] = {layout.key: layout for layout in (HUAWEI_MA5800, ZTE_C320)}
+LAYOUTS: dict[str, VendorLayout] = {
+	layout.key: layout for layout in (HUAWEI_MA5800, ZTE_C320, VSOL_V1600G, CDATA_GPON)
+}
 
 
 def get_layout(key: str) -> VendorLayout:

@@ -103,6 +103,13 @@ class VendorLayout:
 	make_index: Callable[[int, int, int, int], tuple[int, ...]]
 	build_preauthorisation: Callable[[PreauthorisationRequest, int], ProvisioningPlan]
 	serial_pattern: re.Pattern = field(default=re.compile(r"^[A-Z0-9]{4}[0-9A-F]{8}$"))
+	# Who the OLT says it is before it is walked (identity.py): IANA private enterprise numbers
+	# its sysObjectID may sit under, and a sysDescr pattern for agents whose sysObjectID does not
+	# say (an OEM number, none at all).
+	enterprises: tuple[int, ...] = ()
+	sys_descr: re.Pattern | None = None
+	# a sysDescr that names a sibling model of the same vendor this layout does not read
+	other_model: re.Pattern | None = None
 
 	def columns_to_walk(self, include_autofind: bool = True) -> tuple[Column, ...]:
 		return self.onu_columns + (self.autofind_columns if include_autofind else ())
@@ -119,6 +126,27 @@ def decode_text(raw: object) -> str | None:
 	if raw is None:
 		return None
 	return str(raw)
+
+
+_DBM_IN_PARENTHESES = re.compile(r"\(\s*(-?\d+(?:\.\d+)?)\s*dBm\s*\)", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def decode_dbm_text(raw: object) -> float | None:
+	"""Optical power written as text: "-18.52", "-18.52 dBm", or "0.03 mW (-14.61 dBm)".
+
+	The dBm in parentheses wins when there is one (the mW figure comes first). "0.00", empty
+	and text without a number mean "not available" (what offline ONUs report); a real PON
+	receiver never sits at exactly 0 dBm.
+	"""
+	text = decode_text(raw) if not isinstance(raw, int | float) else str(raw)
+	if not text:
+		return None
+	found = _DBM_IN_PARENTHESES.search(text) or _NUMBER.search(text)
+	if found is None:
+		return None
+	value = float(found.group(1) if found.re is _DBM_IN_PARENTHESES else found.group(0))
+	return None if value == 0.0 else round(value, 2)
 
 
 def decode_gpon_serial(raw: object) -> str | None:

@@ -7,6 +7,8 @@ the README; `verified=False` marks OIDs seen in a single public tool only.
 
 from __future__ import annotations
 
+import re
+
 from gigafibre_fsm.network.olt.model import DISABLED, ENABLED, OFFLINE, ONLINE, UNKNOWN
 
 from .base import (
@@ -155,4 +157,8 @@ HUAWEI_MA5800 = VendorLayout(
 	parse_index=_parse_index,
 	make_index=_make_index,
 	build_preauthorisation=_preauthorisation,
+	# IANA PEN 2011 (HUAWEI Technology Co.,Ltd). SmartAX agents answer sysDescr
+	# "Huawei Integrated Access Software" (LibreNMS tests/snmpsim/smartax.snmprec).
+	enterprises=(2011,),
+	sys_descr=re.compile(r"Huawei Integrated Access Software", re.IGNORECASE),
 )

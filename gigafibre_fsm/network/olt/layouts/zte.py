@@ -9,6 +9,8 @@ frame is always 1 here (as in `gpon-olt_1/slot/port`).
 
 from __future__ import annotations
 
+import re
+
 from gigafibre_fsm.network.olt.model import OFFLINE, ONLINE, UNKNOWN
 
 from .base import (
@@ -152,6 +154,11 @@ ZTE_C320 = VendorLayout(
 	parse_index=_parse_index,
 	make_index=_make_index,
 	build_preauthorisation=_preauthorisation,
+	# IANA PEN 3902 (Zhongxing Telecom, ZTE). A C320 answers sysDescr "C320 Version V2.1.0
+	# Software, Copyright (c) by ZTE Corporation Compiled" (LibreNMS tests/snmpsim/zxa10.snmprec);
+	# older agents start with "ZXA10" (Observium's zxa10 definition).
+	enterprises=(3902,),
+	sys_descr=re.compile(r"^(ZTE )?ZXA10|\bC3[02]0\b.*ZTE Corporation", re.IGNORECASE),
 )
 
 
