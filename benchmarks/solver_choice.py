@@ -24,8 +24,9 @@ from pyvrp.stop import MaxRuntime
 
 from benchmarks.solomon_vrptw import DATA, SCALE, problem_data, read_instance, true_cost
 from gigafibre_fsm.dispatch.day_planner import plan_day
-from gigafibre_fsm.dispatch.day_planner.planner import PRIZE, can_lead
+from gigafibre_fsm.dispatch.day_planner.objective import PRIZE
 from gigafibre_fsm.dispatch.day_planner.prepare import prepare
+from gigafibre_fsm.dispatch.day_planner.skills import can_lead
 from gigafibre_fsm.dispatch.demo import demo_day
 from gigafibre_fsm.dispatch.travel_time import GreatCircleTravel
 

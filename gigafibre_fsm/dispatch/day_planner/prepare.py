@@ -149,6 +149,187 @@ FIELD_LABELS = {
 }
 
 
+def _check_name(name: str, seen: set[str], is_job: bool) -> None:
+	"""Every technician and job has a name, given once."""
+	if not name:
+		raise InvalidInput(_("A job has no name") if is_job else _("A technician has no name"))
+	if name in seen:
+		if is_job:
+			raise InvalidInput(_("Job {job} is listed twice"), job=name)
+		raise InvalidInput(_("Technician {technician} is listed twice"), technician=name)
+	seen.add(name)
+
+
+def _place(point, owner: str, is_job: bool) -> tuple[float, float]:
+	"""A job's location or a technician's home base: present and valid."""
+	if point is None or point == ():
+		if is_job:
+			raise InvalidInput(_("Job {job} has no location"), job=owner)
+		raise InvalidInput(_("Technician {technician} has no home base"), technician=owner)
+	return _check_point(point, owner, is_job)
+
+
+@dataclass
+class _Clock:
+	"""Reads the time fields of one technician or job as aware datetimes."""
+
+	day: date
+	tz: ZoneInfo
+	owner: str
+
+	def __call__(self, value: TimeValue, field_key: str) -> datetime:
+		return _as_datetime(value, self.day, self.tz, self.owner, FIELD_LABELS[field_key])
+
+	def optional(self, value: TimeValue | None, field_key: str) -> datetime | None:
+		return None if value is None else self(value, field_key)
+
+
+@dataclass
+class _Shift:
+	"""A technician checked, its times still as datetimes (the origin is not known yet)."""
+
+	source: PlanTechnician
+	home: tuple[float, float]
+	tz: ZoneInfo
+	start: datetime
+	end: datetime
+	skills: dict[str, int]
+	lunch: tuple[datetime, datetime, int] | None  # earliest start, latest end, minutes
+
+
+def _technician(t: PlanTechnician, clock: _Clock) -> _Shift:
+	"""Check one technician: home base, zone, shift, lunch, maximum number of jobs, skills."""
+	home = _place(t.home, t.name, False)
+	tz = _zone(t.timezone, t.name)
+	start, end = clock(t.shift_start, "shift_start"), clock(t.shift_end, "shift_end")
+	if end <= start:
+		raise InvalidInput(
+			_("Technician {technician}'s shift ends ({end}) before it starts ({start})"),
+			technician=t.name,
+			end=end.isoformat(),
+			start=start.isoformat(),
+		)
+	lunch = None
+	if t.lunch is not None:
+		le, ll = clock(t.lunch.earliest, "lunch_earliest"), clock(t.lunch.latest, "lunch_latest")
+		if t.lunch.duration_min <= 0 or le + timedelta(minutes=t.lunch.duration_min) > ll:
+			raise InvalidInput(
+				_(
+					"Technician {technician}'s lunch break of {minutes} minutes does not fit between {earliest} and {latest}"
+				),
+				technician=t.name,
+				minutes=t.lunch.duration_min,
+				earliest=le.isoformat(),
+				latest=ll.isoformat(),
+			)
+		lunch = (le, ll, t.lunch.duration_min)
+	if t.max_jobs is not None and (not isinstance(t.max_jobs, int) or t.max_jobs < 0):
+		raise InvalidInput(
+			_("Technician {technician} has an invalid maximum number of jobs {value}"),
+			technician=t.name,
+			value=repr(t.max_jobs),
+		)
+	return _Shift(t, home, tz, start, end, _check_skills(t.skills, t.name, False), lunch)
+
+
+def _job(j: PlanJob, index: int, clock: _Clock, secs, horizon: int) -> tuple[Job, datetime | None]:
+	"""Check one job and convert it (times in seconds after the origin); also its locked start."""
+	location = _place(j.location, j.name, True)
+	if isinstance(j.duration_min, bool) or not isinstance(j.duration_min, int | float) or j.duration_min <= 0:
+		raise InvalidInput(
+			_("Job {job} must last more than 0 minutes (got {minutes})"),
+			job=j.name,
+			minutes=repr(j.duration_min),
+		)
+	if j.status not in STATUSES:
+		raise InvalidInput(
+			_("Job {job} has an unknown status {status} (use {allowed})"),
+			job=j.name,
+			status=repr(j.status),
+			allowed=", ".join(STATUSES),
+		)
+	priority = PRIORITY_NAMES.get(j.priority, j.priority) if isinstance(j.priority, str) else j.priority
+	if isinstance(priority, bool) or priority not in (1, 2, 3, 4):
+		raise InvalidInput(
+			_("Job {job} has an invalid priority {priority}: use 1 (low) to 4 (urgent)"),
+			job=j.name,
+			priority=repr(j.priority),
+		)
+	early = clock.optional(j.earliest_start, "earliest_start")
+	late = clock.optional(j.latest_start, "latest_start")
+	if early is not None and late is not None and late < early:
+		raise InvalidInput(
+			_(
+				"Job {job} has an impossible window: its latest start {latest} is before its earliest start {earliest}"
+			),
+			job=j.name,
+			latest=late.isoformat(),
+			earliest=early.isoformat(),
+		)
+	locked = clock.optional(j.locked_start, "locked_start")
+	if (
+		locked is not None
+		and j.status not in UNDER_WAY
+		and ((early is not None and locked < early) or (late is not None and locked > late))
+	):
+		raise InvalidInput(
+			_("Job {job} is locked to start at {start}, outside its window"),
+			job=j.name,
+			start=locked.isoformat(),
+		)
+	skills = _check_skills(j.skills, j.name, True)
+	e = secs(early) if early is not None else 0
+	l = secs(late) if late is not None else horizon
+	if locked is not None:
+		e = l = secs(locked)
+	job = Job(
+		index=index,
+		name=j.name,
+		location=location,
+		duration=round(j.duration_min * 60),
+		early=e,
+		late=l,
+		skills=skills,
+		priority=priority,
+		locked_tech=j.locked_technician or None,
+		needs_assistant=bool(j.needs_assistant),
+		status=j.status,
+		source=j,
+	)
+	return job, locked
+
+
+def _under_way(job: Job, locked: datetime | None, by_name: dict[str, Tech], jobs: list[Job], secs) -> None:
+	"""A job en route or in progress stays with its technician: check that it can, and tie them."""
+	if not job.locked_tech:
+		raise InvalidInput(
+			_("Job {job} is {status} but no technician is assigned to it"),
+			job=job.name,
+			status=job.status,
+		)
+	tech = by_name.get(job.locked_tech)
+	if tech is None:
+		raise InvalidInput(
+			_("Job {job} is under way with {technician}, who is not in the plan"),
+			job=job.name,
+			technician=job.locked_tech,
+		)
+	if tech.under_way is not None:
+		raise InvalidInput(
+			_("Technician {technician} has two jobs under way ({first}, {second})"),
+			technician=tech.name,
+			first=jobs[tech.under_way].name,
+			second=job.name,
+		)
+	if job.status == STATUS_IN_PROGRESS:
+		if locked is None:
+			raise InvalidInput(_("Job {job} is in progress but has no start time"), job=job.name)
+		job.fixed_start = secs(locked)
+	else:  # en route: the planner resolves when it gets there (it needs travel; from home: the only position known)
+		job.fixed_start = None
+	tech.under_way = job.index
+
+
 def prepare(
 	technicians: list[PlanTechnician],
 	jobs: list[PlanJob],
@@ -160,179 +341,44 @@ def prepare(
 	plan_tz = _zone(timezone, timezone)
 	day = day or date.today()
 	seen: set[str] = set()
-	raw_techs = []
+	shifts = []
 	for t in technicians:
-		owner = t.name
-		if not t.name:
-			raise InvalidInput(_("A technician has no name"))
-		if t.name in seen:
-			raise InvalidInput(_("Technician {technician} is listed twice"), technician=t.name)
-		seen.add(t.name)
-		if t.home is None or t.home == ():
-			raise InvalidInput(_("Technician {technician} has no home base"), technician=t.name)
-		home = _check_point(t.home, owner, False)
-		tz = _zone(t.timezone, owner)
-		start = _as_datetime(t.shift_start, day, plan_tz, owner, FIELD_LABELS["shift_start"])
-		end = _as_datetime(t.shift_end, day, plan_tz, owner, FIELD_LABELS["shift_end"])
-		if end <= start:
-			raise InvalidInput(
-				_("Technician {technician}'s shift ends ({end}) before it starts ({start})"),
-				technician=t.name,
-				end=end.isoformat(),
-				start=start.isoformat(),
-			)
-		lunch = None
-		if t.lunch is not None:
-			le = _as_datetime(t.lunch.earliest, day, plan_tz, owner, FIELD_LABELS["lunch_earliest"])
-			ll = _as_datetime(t.lunch.latest, day, plan_tz, owner, FIELD_LABELS["lunch_latest"])
-			if t.lunch.duration_min <= 0 or le + timedelta(minutes=t.lunch.duration_min) > ll:
-				raise InvalidInput(
-					_(
-						"Technician {technician}'s lunch break of {minutes} minutes does not fit between {earliest} and {latest}"
-					),
-					technician=t.name,
-					minutes=t.lunch.duration_min,
-					earliest=le.isoformat(),
-					latest=ll.isoformat(),
-				)
-			lunch = (le, ll, t.lunch.duration_min)
-		if t.max_jobs is not None and (not isinstance(t.max_jobs, int) or t.max_jobs < 0):
-			raise InvalidInput(
-				_("Technician {technician} has an invalid maximum number of jobs {value}"),
-				technician=t.name,
-				value=repr(t.max_jobs),
-			)
-		raw_techs.append((t, home, tz, start, end, _check_skills(t.skills, owner, False), lunch))
+		_check_name(t.name, seen, False)
+		shifts.append(_technician(t, _Clock(day, plan_tz, t.name)))
 
-	origin = min((r[3] for r in raw_techs), default=datetime.combine(day, time(0), tzinfo=plan_tz))
-	horizon_dt = max((r[4] for r in raw_techs), default=origin + timedelta(days=1))
+	origin = min((s.start for s in shifts), default=datetime.combine(day, time(0), tzinfo=plan_tz))
+	horizon_dt = max((s.end for s in shifts), default=origin + timedelta(days=1))
 
 	def secs(dt: datetime) -> int:
 		return round((dt - origin).total_seconds())
 
 	techs = []
-	for i, (t, home, tz, start, end, skills, lunch) in enumerate(raw_techs):
+	for i, s in enumerate(shifts):
 		lunch_s = None
-		if lunch:
-			dur = lunch[2] * 60
-			lunch_s = (secs(lunch[0]), secs(lunch[1]) - dur, dur)
-		techs.append(Tech(i, t.name, home, secs(start), secs(end), skills, lunch_s, t.max_jobs, tz))
+		if s.lunch:
+			dur = s.lunch[2] * 60
+			lunch_s = (secs(s.lunch[0]), secs(s.lunch[1]) - dur, dur)
+		techs.append(
+			Tech(
+				i,
+				s.source.name,
+				s.home,
+				secs(s.start),
+				secs(s.end),
+				s.skills,
+				lunch_s,
+				s.source.max_jobs,
+				s.tz,
+			)
+		)
 	by_name = {t.name: t for t in techs}
 
 	seen = set()
-	out_jobs = []
+	out_jobs: list[Job] = []
 	for j in jobs:
-		owner = j.name
-		if not j.name:
-			raise InvalidInput(_("A job has no name"))
-		if j.name in seen:
-			raise InvalidInput(_("Job {job} is listed twice"), job=j.name)
-		seen.add(j.name)
-		if j.location is None or j.location == ():
-			raise InvalidInput(_("Job {job} has no location"), job=j.name)
-		location = _check_point(j.location, owner, True)
-		if (
-			isinstance(j.duration_min, bool)
-			or not isinstance(j.duration_min, int | float)
-			or j.duration_min <= 0
-		):
-			raise InvalidInput(
-				_("Job {job} must last more than 0 minutes (got {minutes})"),
-				job=j.name,
-				minutes=repr(j.duration_min),
-			)
-		if j.status not in STATUSES:
-			raise InvalidInput(
-				_("Job {job} has an unknown status {status} (use {allowed})"),
-				job=j.name,
-				status=repr(j.status),
-				allowed=", ".join(STATUSES),
-			)
-		priority = PRIORITY_NAMES.get(j.priority, j.priority) if isinstance(j.priority, str) else j.priority
-		if isinstance(priority, bool) or priority not in (1, 2, 3, 4):
-			raise InvalidInput(
-				_("Job {job} has an invalid priority {priority}: use 1 (low) to 4 (urgent)"),
-				job=j.name,
-				priority=repr(j.priority),
-			)
-		early = (
-			_as_datetime(j.earliest_start, day, plan_tz, owner, FIELD_LABELS["earliest_start"])
-			if j.earliest_start is not None
-			else None
-		)
-		late = (
-			_as_datetime(j.latest_start, day, plan_tz, owner, FIELD_LABELS["latest_start"])
-			if j.latest_start is not None
-			else None
-		)
-		if early is not None and late is not None and late < early:
-			raise InvalidInput(
-				_(
-					"Job {job} has an impossible window: its latest start {latest} is before its earliest start {earliest}"
-				),
-				job=j.name,
-				latest=late.isoformat(),
-				earliest=early.isoformat(),
-			)
-		locked = None
-		if j.locked_start is not None:
-			locked = _as_datetime(j.locked_start, day, plan_tz, owner, FIELD_LABELS["locked_start"])
-			if j.status not in UNDER_WAY and (
-				(early is not None and locked < early) or (late is not None and locked > late)
-			):
-				raise InvalidInput(
-					_("Job {job} is locked to start at {start}, outside its window"),
-					job=j.name,
-					start=locked.isoformat(),
-				)
-		skills = _check_skills(j.skills, owner, True)
-		e = secs(early) if early is not None else 0
-		l = secs(late) if late is not None else secs(horizon_dt)
-		if locked is not None:
-			e = l = secs(locked)
-		job = Job(
-			index=len(out_jobs),
-			name=j.name,
-			location=location,
-			duration=round(j.duration_min * 60),
-			early=e,
-			late=l,
-			skills=skills,
-			priority=priority,
-			locked_tech=j.locked_technician or None,
-			needs_assistant=bool(j.needs_assistant),
-			status=j.status,
-			source=j,
-		)
-		if j.status in UNDER_WAY:
-			if not j.locked_technician:
-				raise InvalidInput(
-					_("Job {job} is {status} but no technician is assigned to it"),
-					job=j.name,
-					status=j.status,
-				)
-			tech = by_name.get(j.locked_technician)
-			if tech is None:
-				raise InvalidInput(
-					_("Job {job} is under way with {technician}, who is not in the plan"),
-					job=j.name,
-					technician=j.locked_technician,
-				)
-			if tech.under_way is not None:
-				raise InvalidInput(
-					_("Technician {technician} has two jobs under way ({first}, {second})"),
-					technician=tech.name,
-					first=out_jobs[tech.under_way].name,
-					second=j.name,
-				)
-			if j.status == STATUS_IN_PROGRESS:
-				if locked is None:
-					raise InvalidInput(_("Job {job} is in progress but has no start time"), job=j.name)
-				job.fixed_start = secs(locked)
-			else:  # en route: the technician is driving there now (from home: the only position known)
-				job.fixed_start = None
-			tech.under_way = job.index
+		_check_name(j.name, seen, True)
+		job, locked = _job(j, len(out_jobs), _Clock(day, plan_tz, j.name), secs, secs(horizon_dt))
+		if job.status in UNDER_WAY:
+			_under_way(job, locked, by_name, out_jobs, secs)
 		out_jobs.append(job)
-
-	# En-route jobs start once the technician gets there: the planner resolves that (it needs travel).
 	return Problem(origin=origin, techs=techs, jobs=out_jobs, horizon=secs(horizon_dt))
