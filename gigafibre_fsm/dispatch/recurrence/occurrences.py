@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from gigafibre_fsm.errors import InvalidInput, _
 
 from .rules import build_rrule, parse_parts, require_aware_dtstart, validate_rrule
-from .series import Occurrence, OccurrenceOverride, RecurringSeries, expand, expand_series
+from .series import Occurrence, OccurrenceOverride, RecurringSeries, expand, expand_series, validate_series
 
 UTC = timezone.utc
 # A job occurs once on its day, at its start time: the day is the occurrence's key.
@@ -177,8 +177,10 @@ def series_from_values(
 		raise InvalidInput(
 			_("A job's duration must be zero or more, got {duration}"), duration=str(duration_minutes)
 		)
-	return RecurringSeries(
-		rule, start, timedelta(minutes=int(duration_minutes)), tuple(skipped), dict(overrides or {})
+	return validate_series(
+		RecurringSeries(
+			rule, start, timedelta(minutes=int(duration_minutes)), tuple(skipped), dict(overrides or {})
+		)
 	)
 
 
