@@ -2,6 +2,11 @@
 
 Each walk is compared with the previous one (kept in the cache), the ONU state changes are
 recorded, and the correlator turns them into outage incidents (services/outages.py).
+
+A walk that must not be believed changes nothing but the OLT's status and last error: an OLT
+that answers as another model (DeviceMismatch, nothing walked: "Model Mismatch") or that
+suddenly reports no ONUs (ImplausibleAnswer: "Anomaly"; the previous walk is kept, no ONU is
+"removed"). An OLT whose model is "auto" keeps the model its first walk identified.
 """
 
 from dataclasses import asdict
@@ -10,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from gigafibre_fsm.errors import DeviceMismatch, ImplausibleAnswer
 from gigafibre_fsm.network import olt as core
 from gigafibre_fsm.network.services import outages
 from gigafibre_fsm.network.services.settings import network_settings
@@ -68,13 +74,15 @@ def walk_olt(olt: str) -> dict:
 	doc = frappe.get_doc("OLT", olt)
 	(result,) = core.walk_olts_blocking([olt_target(doc)])
 	if not result.ok:
-		error = translate(result.error)
-		doc.db_set({"status": "Unreachable", "last_error": error}, update_modified=False)
-		_publish(doc)
-		return {"ok": False, "error": error}
+		return _walk_refused(doc, result.error)
 	snapshot = result.snapshot
 	before = latest_snapshot(olt)
-	changes = core.diff_snapshots(before, snapshot)
+	try:
+		changes = core.diff_snapshots(before, snapshot)
+	except ImplausibleAnswer as anomaly:
+		return _walk_refused(doc, anomaly)
+	if doc.layout == core.AUTO and result.layout_key:
+		doc.db_set("layout", result.layout_key, update_modified=False)
 	served = served_onus(olt)
 	correlator = outages.correlator_for(olt, snapshot, served)
 	record_changes(olt, changes, served)
@@ -93,6 +101,20 @@ def walk_olt(olt: str) -> dict:
 	)
 	_publish(doc)
 	return {"ok": True, "onus": len(snapshot.onus), "changes": len(changes)}
+
+
+def _walk_refused(doc, error) -> dict:
+	"""A walk that failed or cannot be believed: record why on the OLT, change nothing else."""
+	if isinstance(error, DeviceMismatch):
+		status = "Model Mismatch"
+	elif isinstance(error, ImplausibleAnswer):
+		status = "Anomaly"
+	else:
+		status = "Unreachable"
+	message = translate(error)
+	doc.db_set({"status": status, "last_error": message}, update_modified=False)
+	_publish(doc)
+	return {"ok": False, "status": status, "error": message}
 
 
 def latest_snapshot(olt: str) -> core.OltSnapshot | None:
