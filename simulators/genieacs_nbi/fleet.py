@@ -2,7 +2,7 @@
 
 Models (mix by weight): TP-Link XX230v (TR-181 `Device.`, GPON ONT with EasyMesh nodes),
 TP-Link EX220 (TR-181 router, mesh), Raisecom HT803G (TR-098 `InternetGatewayDevice.`, GPON
-ONT; its vendor optical paths are not known from a sample, so it carries none), Huawei
+ONT, optics in `X_CT-COM_GponInterfaceConfig` in 0.1 uW as flashman reads them), Huawei
 EG8145V5 (TR-098 with Huawei's `X_GponInterafceConfig`), TP-Link EC220-G5 (TR-098 router).
 Paths follow the sample exports in bench-data/devices and the TR-098 / TR-181 data models.
 
@@ -178,6 +178,11 @@ def _rx_power(rng: random.Random) -> float:
 	return round(rng.uniform(-7.5, -3.0), 2)
 
 
+def _tenths_of_microwatt(dbm: float) -> int:
+	"""A level in dBm as the SFF-8472 unit TP-Link and CT-COM firmwares report (0.1 uW)."""
+	return round(10 ** (dbm / 10) * 10000)
+
+
 def _hosts(rng: random.Random, count: int) -> list[dict]:
 	names = ["iPhone", "Galaxy-S23", "MacBook", "ThinkPad", "Chromecast", "Xbox", "Nest-Hub", "Unknown"]
 	return [
@@ -225,11 +230,17 @@ def _tr181(rng, model, serial, oui, now, with_optical: bool, filler: int) -> dic
 		p[D + "DHCPv4.Client.1.Interface"] = "Device.IP.Interface.2."
 	p[D + "Ethernet.Link.2.MACAddress"] = wan_mac
 	if with_optical:
-		p[D + "Optical.Interface.1.Name"] = "gpon0"
-		p[D + "Optical.Interface.1.Status"] = "Up"
-		p[D + "Optical.Interface.1.OpticalSignalLevel"] = int(_rx_power(rng) * 1000)
-		p[D + "Optical.Interface.1.TransmitOpticalLevel"] = int(rng.uniform(0.8, 4.5) * 1000)
-		p[D + "Optical.Interface.1.X_TP_Temperature"] = rng.randrange(35, 75)
+		# as the real XX230v export: the standard levels hold a placeholder 0, the readings are
+		# in X_TP_GPON_Config (0.1 uW; temperature in 1/256 degC), the GPON serial in GponAuth
+		o = D + "Optical.Interface.1."
+		p[o + "Name"] = "BBA_OPTC_INTF"
+		p[o + "Status"] = "Up"
+		p[o + "OpticalSignalLevel"] = 0
+		p[o + "TransmitOpticalLevel"] = 0
+		p[o + "X_TP_GPON_Config.RXPower"] = _tenths_of_microwatt(_rx_power(rng))
+		p[o + "X_TP_GPON_Config.TXPower"] = _tenths_of_microwatt(rng.uniform(0.8, 4.5))
+		p[o + "X_TP_GPON_Config.TransceiverTemperature"] = rng.randrange(35, 75) * 256
+		p[o + "GponAuth.GponSn"] = "54504C47" + serial[-8:].upper()
 	for i in range(1, 5):
 		up = rng.random() < 0.4
 		p[f"{D}Ethernet.Interface.{i}.Name"] = f"eth0.{i + 1}"
@@ -333,6 +344,13 @@ def _tr098(rng, model, serial, oui, now, vendor: str, filler: int) -> dict:
 		p[wan + "WANIPConnection.1.AddressingType"] = "DHCP"
 		p[wan + "WANIPConnection.1.ExternalIPAddress"] = ip
 		p[wan + "WANIPConnection.1.MACAddress"] = _mac(rng, oui)
+	if model == "HT803G":
+		# Raisecom's China Telecom style paths, in 0.1 uW (flashman raisecom-ht803g-rev-t.js);
+		# drawn from the serial so that the fleet's main random sequence is unchanged
+		own = random.Random(serial)
+		g = I + "WANDevice.1.X_CT-COM_GponInterfaceConfig."
+		p[g + "RXPower"] = _tenths_of_microwatt(_rx_power(own))
+		p[g + "TXPower"] = _tenths_of_microwatt(own.uniform(0.8, 4.5))
 	if vendor == "huawei":
 		g = I + "WANDevice.1.X_GponInterafceConfig."
 		p[g + "Status"] = "Up"

@@ -9,16 +9,23 @@ TR-181
   3. Device.WiFi.AccessPoint.{a}.AssociatedDevice.{d}. on the gateway (SignalStrength in dBm).
   4. Device.Hosts.Host.{i}. for names, IPs and the hosts no association table knows.
 TR-098
-  1. InternetGatewayDevice.LANDevice.1.WLANConfiguration.{w}.AssociatedDevice.{d}. on the
+  1. InternetGatewayDevice.X_HW_APDevice.{n}.WLANConfiguration.{w}.AssociatedDevice.{d}. on a
+     Huawei satellite (AssociatedDeviceMACAddress, RSSI in dBm, TxRate in Mbit/s, the band
+     from the WLANConfiguration's RFBand "2.4G"/"5G": Huawei's apssidStation.asp and the
+     EG8145X6 export in tests/data/devices).
+  2. InternetGatewayDevice.LANDevice.1.WLANConfiguration.{w}.AssociatedDevice.{d}. on the
      gateway (vendor signal/speed: X_TP_StaSignalStrength, X_TP_StaConnectionSpeed,
      X_HW_RSSI, X_HW_TxRate, or the standard LastDataDownlinkRate / SignalStrength).
-  2. InternetGatewayDevice.LANDevice.1.Hosts.Host.{i}.
+  3. InternetGatewayDevice.LANDevice.1.Hosts.Host.{i}.
+A satellite is a node, never a client: its own MAC in the host table, and its backhaul station
+on the gateway's radio (a locally administered MAC sharing its first five octets, as the K562
+satellite of the EG8145X6 export shows), are left out of the hosts.
 """
 
 from dataclasses import asdict, dataclass, field
 
 from gigafibre_fsm.network.acs import params as P
-from gigafibre_fsm.network.acs.summary import DEV, IGD, MeshNode, band_of, mesh_nodes
+from gigafibre_fsm.network.acs.summary import DEV, IGD, MeshNode, band_of, gateway_node, mesh_nodes
 
 # What a host listing needs (one NBI read after the refresh tasks)
 HOSTS_PROJECTION = [
@@ -26,6 +33,12 @@ HOSTS_PROJECTION = [
 	"_lastInform",
 	f"{IGD}.LANDevice.1.Hosts",
 	f"{IGD}.LANDevice.1.WLANConfiguration",
+	f"{IGD}.X_HW_APDevice",
+	f"{IGD}.X_ZTE-COM_EasyMesh.NetworkTopology",
+	f"{IGD}.DeviceInfo.ModelName",
+	f"{IGD}.DeviceInfo.SerialNumber",
+	f"{DEV}.DeviceInfo.ModelName",
+	f"{DEV}.DeviceInfo.SerialNumber",
 	f"{DEV}.Hosts",
 	f"{DEV}.WiFi.Radio",
 	f"{DEV}.WiFi.SSID",
@@ -38,7 +51,7 @@ HOSTS_PROJECTION = [
 def refresh_objects(data_model: str | None) -> list[str]:
 	"""The objects to refresh before listing hosts: the host table and the association tables."""
 	if data_model == P.TR098:
-		return [f"{IGD}.LANDevice.1.Hosts.", f"{IGD}.LANDevice.1.WLANConfiguration."]
+		return [f"{IGD}.LANDevice.1.Hosts.", f"{IGD}.LANDevice.1.WLANConfiguration.", f"{IGD}.X_HW_APDevice."]
 	return [f"{DEV}.Hosts.", f"{DEV}.WiFi."]
 
 
@@ -88,15 +101,18 @@ def _name(v) -> str | None:
 	return None if s is None or s.lower() == "unknown" else s
 
 
-def _gateway_node(doc) -> MeshNode:
-	root = IGD if P.data_model(doc) == P.TR098 else DEV
-	return MeshNode(
-		name=P.text(P.value(doc, f"{root}.DeviceInfo.ModelName")) or P.text(doc.get("_id")),
-		model=P.text(P.value(doc, f"{root}.DeviceInfo.ModelName")),
-		serial=P.text(P.value(doc, f"{root}.DeviceInfo.SerialNumber")),
-		controller=True,
-		active=True,
-	)
+def _mac_stem(mac: str) -> str:
+	"""The first five octets with the locally-administered bit cleared."""
+	first = int(mac[:2], 16) & ~0x02
+	return f"{first:02x}{mac[2:14]}"
+
+
+def is_node_mac(mac: str | None, nodes: list[MeshNode]) -> bool:
+	"""True when `mac` is a mesh node itself or a satellite's backhaul station."""
+	if not mac:
+		return False
+	stems = {_mac_stem(n.mac) for n in nodes if n.mac and not n.controller}
+	return any(mac == n.mac for n in nodes if n.mac) or _mac_stem(mac) in stems
 
 
 def hosts_by_node(doc: dict) -> list[NodeHosts]:
@@ -106,18 +122,43 @@ def hosts_by_node(doc: dict) -> list[NodeHosts]:
 	association table places are put on the gateway (the controller node).
 	"""
 	doc = doc if isinstance(doc, dict) else {}
-	nodes = mesh_nodes(doc) or [_gateway_node(doc)]
+	nodes = mesh_nodes(doc) or [gateway_node(doc)]
 	groups = [NodeHosts(node=n) for n in nodes]
 	gateway = next((g for g in groups if g.node.controller), groups[0])
 	placed: dict[str, tuple[NodeHosts, Host]] = {}
 
 	def place(group: NodeHosts, host: Host):
-		if host.mac in placed:
+		if host.mac in placed or is_node_mac(host.mac, nodes):
 			return
 		placed[host.mac] = (group, host)
 		group.hosts.append(host)
 
 	if P.data_model(doc) == P.TR098:
+		by_mac_node = {g.node.mac: g for g in groups if g.node.mac}
+		for _n, ap in P.instances(doc, IGD + ".X_HW_APDevice"):
+			mac = P.normalize_mac(P.value(ap, "APMacAddr"))
+			group = by_mac_node.get(mac) or next(
+				(g for g in groups if g.node.serial and g.node.serial == P.text(P.value(ap, "SerialNumber"))),
+				gateway,
+			)
+			for _w, wlan in P.instances(ap, "WLANConfiguration"):
+				band = band_of(P.value(wlan, "RFBand"), P.value(wlan, "Channel"))
+				for _d, sta in P.instances(wlan, "AssociatedDevice"):
+					sta_mac = P.normalize_mac(P.value(sta, "AssociatedDeviceMACAddress"))
+					if not sta_mac:
+						continue
+					speed = P.number(P.value(sta, "TxRate"))
+					place(
+						group,
+						Host(
+							mac=sta_mac,
+							ip=P.text(P.value(sta, "AssociatedDeviceIPAddress")),
+							band=band,
+							signal_dbm=_dbm(P.value(sta, "RSSI")),
+							speed_mbps=speed if speed and speed > 0 else None,
+							active=True,
+						),
+					)
 		for _w, wlan in P.instances(doc, IGD + ".LANDevice.1.WLANConfiguration"):
 			band = band_of(
 				P.first(wlan, "OperatingFrequencyBand", "X_TP_Band", "X_HW_RFBand"), P.value(wlan, "Channel")
@@ -236,7 +277,7 @@ def hosts_by_node(doc: dict) -> list[NodeHosts]:
 			_g, host = placed[mac]
 			host.name = host.name or name
 			host.ip = host.ip or ip
-			if active is not None:
+			if host.active is None:  # an association table listing it is the fresher word
 				host.active = active
 			continue
 		if active is False:

@@ -3,9 +3,11 @@
 Strategies, in order; each is one NBI request that already carries the summary's projection,
 so the common case (strategy 1) costs a single round trip:
 1. the serial in the ACS device id (`_deviceId._SerialNumber`);
-2. the serial the data model reports (DeviceInfo.SerialNumber) or the GPON serial printed on
-   an ONT's label (Huawei `X_HW_SerialNumber` …): they differ from the id's serial on some
-   models ("HWTCA94196A5" on the label, "48575443A94196A5" in the id);
+2. the serial the data model reports (DeviceInfo.SerialNumber) or the GPON serial where the
+   vendor table (`vendor_paths.json`) says the model keeps it (Huawei `X_HW_SerialNumber`,
+   TP-Link `Optical.Interface.1.GponAuth.GponSn` …). A GPON serial has two spellings, the
+   4-letter vendor id + 8 hex printed on the label and reported by OLTs ("TPLGB4FB2AC8") and
+   16 hex digits ("54504C47B4FB2AC8"); both are asked for, whichever one is typed;
 3. the MAC address of a WAN or LAN interface (fixed instance numbers, see MAC_PATHS).
 """
 
@@ -14,20 +16,21 @@ from dataclasses import dataclass
 
 from gigafibre_fsm.errors import InvalidInput, _
 from gigafibre_fsm.network.acs import params as P
+from gigafibre_fsm.network.acs import vendors as V
 from gigafibre_fsm.network.acs.summary import SUMMARY_PROJECTION
+from gigafibre_fsm.subscribers.equipment_identity import normalise_serial
 
 BY_DEVICE_ID = "device_id_serial"
 BY_DATA_MODEL = "data_model_serial"
 BY_MAC = "mac"
 
-SERIAL_PATHS = [
-	"InternetGatewayDevice.DeviceInfo.SerialNumber",
-	"Device.DeviceInfo.SerialNumber",
-	"InternetGatewayDevice.DeviceInfo.X_HW_SerialNumber",
-	"Device.DeviceInfo.X_HW_SerialNumber",
-	"Device.DeviceInfo.X_TP_SerialNumber",
-	"Device.Optical.Interface.1.X_TP_GPON_SN",
-]
+# The data models' own serial, then every GPON serial path of the vendor table.
+SERIAL_PATHS = list(
+	dict.fromkeys(
+		["InternetGatewayDevice.DeviceInfo.SerialNumber", "Device.DeviceInfo.SerialNumber"]
+		+ [row.path for row in V.load_table()[1]]
+	)
+)
 
 MAC_PATHS = (
 	[
@@ -51,20 +54,29 @@ class LookupResult:
 	requests: int
 
 
+_PRINTED_GPON = re.compile(r"^([A-Z]{4})([0-9A-F]{8})$")
+
+
+def gpon_hex_form(printed: str) -> str | None:
+	"""The 16-hex spelling of a printed GPON serial ("TPLG1234ABCD" -> "54504C471234ABCD"),
+	None when it is not one. The other direction is `normalise_serial`'s (equipment_identity)."""
+	m = _PRINTED_GPON.match(printed)
+	return m.group(1).encode("ascii").hex().upper() + m.group(2) if m else None
+
+
 def serial_variants(serial: str) -> list[str]:
-	"""The spellings of one serial: as given, upper case, and the two forms of a GPON serial
-	(4-letter vendor id as text "HWTC…" or as hex "48575443…")."""
+	"""The spellings of one serial: as given, upper case, and both forms of a GPON serial
+	(4-letter vendor id as text "HWTC…" or as hex "48575443…"), whichever was given."""
 	s = serial.strip()
 	out = [s, s.upper()]
-	if re.match(r"^[A-Za-z]{4}[0-9A-Fa-f]{8}$", s):
-		out.append(s[:4].upper().encode().hex().upper() + s[4:].upper())
-	elif re.match(r"^[0-9A-Fa-f]{16}$", s):
-		try:
-			vendor = bytes.fromhex(s[:8]).decode("ascii")
-		except (ValueError, UnicodeDecodeError):
-			vendor = ""
-		if vendor.isalpha():
-			out.append(vendor.upper() + s[8:].upper())
+	try:
+		printed = normalise_serial(s)  # 16 hex with a letter vendor id -> the printed form
+	except InvalidInput:
+		printed = s.upper()
+	out.append(printed)
+	hex_form = gpon_hex_form(printed)
+	if hex_form:
+		out.append(hex_form)
 	return list(dict.fromkeys(out))
 
 

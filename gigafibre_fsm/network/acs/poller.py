@@ -14,9 +14,10 @@ from datetime import datetime, timedelta, timezone
 
 from gigafibre_fsm.errors import ExternalServiceError, InvalidInput, _
 from gigafibre_fsm.network.acs import params as P
-from gigafibre_fsm.network.acs.summary import DEFAULT_ONLINE_MINUTES, summarize
+from gigafibre_fsm.network.acs.optical import OpticalThresholds
+from gigafibre_fsm.network.acs.summary import DEFAULT_ONLINE_MINUTES, optical_projection, summarize
 
-# What a poll reads per device: identity, DeviceInfo, WAN and optical subtrees.
+# What a poll reads per device: identity, DeviceInfo, WAN and every vendor's optical subtree.
 POLL_PROJECTION = [
 	"_id",
 	"_deviceId",
@@ -28,8 +29,8 @@ POLL_PROJECTION = [
 	"Device.PPP.Interface",
 	"Device.DHCPv4.Client",
 	"Device.Optical",
-	"Device.X_HW_GponInterfaceConfig",
 ]
+POLL_PROJECTION += optical_projection(POLL_PROJECTION)
 
 NOT_IN_ACS = _("Not found in the ACS")
 
@@ -101,9 +102,15 @@ def _iso(d: datetime | None) -> str | None:
 	return d.isoformat() if d else None
 
 
-def cached_state(doc: dict, now: datetime, online_minutes: int = DEFAULT_ONLINE_MINUTES) -> CachedState:
-	"""The record cached for one device from its (projected) document."""
-	s = summarize(doc, now=now, online_minutes=online_minutes)
+def cached_state(
+	doc: dict,
+	now: datetime,
+	online_minutes: int = DEFAULT_ONLINE_MINUTES,
+	thresholds: OpticalThresholds | None = None,
+) -> CachedState:
+	"""The record cached for one device from its (projected) document, judged with the
+	operator's `thresholds` (the same ones the live summary uses)."""
+	s = summarize(doc, now=now, thresholds=thresholds, online_minutes=online_minutes)
 	return CachedState(
 		device_id=s.device_id,
 		online=s.online,
@@ -156,8 +163,10 @@ def poll_batch(
 	now: datetime | None = None,
 	previous: dict[str, CachedState] | None = None,
 	online_minutes: int = DEFAULT_ONLINE_MINUTES,
+	thresholds: OpticalThresholds | None = None,
 ) -> BatchResult:
-	"""Poll one batch in a single NBI request; never raises for an ACS failure."""
+	"""Poll one batch in a single NBI request; never raises for an ACS failure. Optical levels
+	are judged with `thresholds` (the operator's settings; GPON class B+ defaults when None)."""
 	now = now or datetime.now(timezone.utc)
 	previous = previous or {}
 	before = client.request_count
@@ -174,7 +183,7 @@ def poll_batch(
 	found = {}
 	for doc in docs:
 		if isinstance(doc, dict) and doc.get("_id") in device_ids:
-			found[doc["_id"]] = cached_state(doc, now, online_minutes)
+			found[doc["_id"]] = cached_state(doc, now, online_minutes, thresholds)
 	states = []
 	for i in device_ids:
 		if i in found:

@@ -3,12 +3,20 @@
 "unknown"), never an exception. The paths read are listed in this package's README.
 """
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from gigafibre_fsm.errors import _
+from gigafibre_fsm.errors import InvalidInput, _
 from gigafibre_fsm.network.acs import params as P
-from gigafibre_fsm.network.acs.optical import OpticalStatus, OpticalThresholds, optical_status
+from gigafibre_fsm.network.acs import vendors as V
+from gigafibre_fsm.network.acs.optical import (
+	OPTICAL_SOURCES,
+	OpticalStatus,
+	OpticalThresholds,
+	optical_status,
+)
+from gigafibre_fsm.subscribers.equipment_identity import normalise_serial
 
 IGD = "InternetGatewayDevice"
 DEV = "Device"
@@ -26,11 +34,12 @@ SUMMARY_PROJECTION = [
 	f"{IGD}.WANDevice",
 	f"{IGD}.LANDevice.1.LANEthernetInterfaceConfig",
 	f"{IGD}.LANDevice.1.WLANConfiguration",
+	f"{IGD}.X_HW_APDevice",
+	f"{IGD}.X_ZTE-COM_EasyMesh.NetworkTopology",
 	f"{DEV}.DeviceInfo",
 	f"{DEV}.PPP.Interface",
 	f"{DEV}.DHCPv4.Client",
 	f"{DEV}.Optical",
-	f"{DEV}.X_HW_GponInterfaceConfig",
 	f"{DEV}.Ethernet.Interface",
 	f"{DEV}.WiFi.Radio",
 	f"{DEV}.WiFi.SSID",
@@ -38,6 +47,25 @@ SUMMARY_PROJECTION = [
 	f"{DEV}.WiFi.MultiAP.APDevice",
 	f"{DEV}.WiFi.DataElements.Network.Device",
 ]
+
+
+def optical_projection(parents: list[str]) -> list[str]:
+	"""The objects holding every vendor's optical readings and GPON serial (from the vendor
+	table), minus those already under one of `parents` (a projected parent returns its subtree)."""
+	paths = []
+	for src in OPTICAL_SOURCES:
+		for template in (src.rx, src.tx, src.temperature, src.voltage, src.bias):
+			if template:
+				paths.append(template.split(".{i}.")[0].rsplit(".", 1)[0])
+	paths += [row.path.rsplit(".", 1)[0] for row in V.load_table()[1]]
+	return [p for p in dict.fromkeys(paths) if not _covered(p, parents)]
+
+
+def _covered(path: str, parents: list[str]) -> bool:
+	return any(path == p or path.startswith(p + ".") for p in parents)
+
+
+SUMMARY_PROJECTION += optical_projection(SUMMARY_PROJECTION)
 
 DEFAULT_ONLINE_MINUTES = 15
 
@@ -178,16 +206,22 @@ def summarize(
 
 
 def gpon_serial(doc: dict) -> str | None:
-	"""The GPON serial printed on the ONT's label ("HWTC1234ABCD"), when the model reports it."""
-	for path in (
-		"InternetGatewayDevice.DeviceInfo.X_HW_SerialNumber",
-		"Device.DeviceInfo.X_HW_SerialNumber",
-		"Device.Optical.Interface.1.X_TP_GPON_SN",
-		"Device.DeviceInfo.X_TP_SerialNumber",
-	):
-		v = P.text(P.value(doc, path))
-		if v:
-			return v
+	"""The GPON serial as printed on the ONT's label and reported by OLTs ("HWTC1234ABCD"),
+	from the vendor table's paths, when the model reports it (a 16-hex "48575443…" form is
+	turned into the printed one)."""
+	model = P.data_model(doc)
+	for row in V.load_table()[1]:
+		if row.data_model != model:
+			continue
+		v = P.text(P.value(doc, row.path))
+		if not v:
+			continue
+		try:
+			printed = normalise_serial(v)
+		except InvalidInput:
+			continue
+		if re.match(r"^[A-Z]{4}[0-9A-F]{8}$", printed):
+			return printed
 	return None
 
 
@@ -415,9 +449,68 @@ def wifi(doc: dict) -> tuple[list[Radio], list[Ssid]]:
 	return radios, ssids
 
 
+def gateway_node(doc: dict) -> MeshNode:
+	"""The device itself as a node (the controller of its mesh)."""
+	root = IGD if P.data_model(doc) == P.TR098 else DEV
+	model = P.text(P.value(doc, f"{root}.DeviceInfo.ModelName"))
+	return MeshNode(
+		name=model or P.text(doc.get("_id")),
+		model=model,
+		serial=P.text(P.value(doc, f"{root}.DeviceInfo.SerialNumber")),
+		controller=True,
+		active=True,
+	)
+
+
+def _first_mac(v) -> str | None:
+	"""The first MAC of a comma/space separated list (Huawei's ApMacPool.MacPool)."""
+	for part in re.split(r"[,;\s]+", P.text(v) or ""):
+		mac = P.normalize_mac(part)
+		if mac:
+			return mac
+	return None
+
+
+def tr098_satellites(doc: dict) -> list[MeshNode]:
+	"""Satellites of a TR-098 gateway's vendor mesh.
+
+	Huawei (WiFi coverage / FTTR: InternetGatewayDevice.X_HW_APDevice.{i}, fields APMacAddr,
+	ApMacPool.MacPool, DeviceType, SerialNumber, ApOnlineFlag: Huawei's own web pages
+	wlancoverinfo.asp and the EG8145X6 export in tests/data/devices); ZTE EasyMesh
+	(InternetGatewayDevice.X_ZTE-COM_EasyMesh.NetworkTopology.Agent.{i}: only SerialNumber
+	is known, from the Controller object of the ZXHN H199A export).
+	"""
+	out = []
+	for _n, ap in P.instances(doc, IGD + ".X_HW_APDevice"):
+		mac = P.normalize_mac(P.value(ap, "APMacAddr")) or _first_mac(P.value(ap, "ApMacPool.MacPool"))
+		serial = P.text(P.value(ap, "SerialNumber"))
+		if not mac and not serial:
+			continue  # an empty slot
+		kind = P.text(P.value(ap, "DeviceType"))
+		out.append(
+			MeshNode(
+				mac=mac,
+				name=kind,
+				model=kind,
+				serial=serial,
+				active=P.boolean(P.value(ap, "ApOnlineFlag")),
+				backhaul=P.text(P.value(ap, "UplinkType")),
+			)
+		)
+	for _n, agent in P.instances(doc, IGD + ".X_ZTE-COM_EasyMesh.NetworkTopology.Agent"):
+		serial = P.text(P.value(agent, "SerialNumber"))
+		if serial:
+			out.append(MeshNode(serial=serial, name=serial))
+	return out
+
+
 def mesh_nodes(doc: dict) -> list[MeshNode]:
-	"""EasyMesh / vendor mesh nodes (TR-181 MultiAP, else Data Elements); [] when none."""
+	"""Mesh nodes: TR-181 EasyMesh (MultiAP, else Data Elements); TR-098 vendor meshes as the
+	gateway (controller) followed by its satellites. [] when the device has no mesh."""
 	out: list[MeshNode] = []
+	if P.data_model(doc) == P.TR098:
+		satellites = tr098_satellites(doc)
+		return [gateway_node(doc), *satellites] if satellites else []
 	for _n, dev in P.instances(doc, DEV + ".WiFi.MultiAP.APDevice"):
 		out.append(
 			MeshNode(

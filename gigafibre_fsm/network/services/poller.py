@@ -14,7 +14,13 @@ import frappe
 
 from gigafibre_fsm.network import acs
 from gigafibre_fsm.network.acs.poller import NOT_IN_ACS
-from gigafibre_fsm.network.services.settings import BACKOFF, nbi_client, network_settings, online_minutes
+from gigafibre_fsm.network.services.settings import (
+	BACKOFF,
+	nbi_client,
+	network_settings,
+	online_minutes,
+	optical_thresholds,
+)
 from gigafibre_fsm.network.services.times import system_naive, utc_now
 from gigafibre_fsm.services.frappe_versions import in_test
 
@@ -61,8 +67,15 @@ def poll_devices(device_ids: list[str]) -> dict:
 		error = health.last_error or ""
 		_mark_stale(device_ids, error)
 		return {"polled": 0, "stale": len(device_ids), "error": error}
-	with nbi_client() as client:
-		result = acs.poll_batch(client, device_ids, now=now, online_minutes=online_minutes())
+	settings = network_settings()
+	with nbi_client(settings) as client:
+		result = acs.poll_batch(
+			client,
+			device_ids,
+			now=now,
+			online_minutes=online_minutes(settings),
+			thresholds=optical_thresholds(settings),  # as the live summary judges
+		)
 	if result.failed:
 		set_health(acs.after_failure(health, now, result.error or "", BACKOFF))
 		_mark_stale(device_ids, result.error or "")

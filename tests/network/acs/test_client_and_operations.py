@@ -19,10 +19,9 @@ from gigafibre_fsm.network.acs import (
 	summarize,
 )
 from gigafibre_fsm.network.acs.lookup import BY_DATA_MODEL, BY_DEVICE_ID, BY_MAC
-from tests.network.acs.conftest import EX220, HUAWEI, NOW, needs_csv
+from tests.network.acs.conftest import EX220, HUAWEI, HUAWEI_MESH, NOKIA, NOW, XX230V
 
 
-@needs_csv
 def test_lookup_by_device_id_serial_is_one_round_trip_with_the_summary(client):
 	before = client.request_count
 	found = lookup_device(client, "2226469000523")
@@ -31,7 +30,6 @@ def test_lookup_by_device_id_serial_is_one_round_trip_with_the_summary(client):
 	assert summarize(found.device, now=NOW).model == "EX220"  # the projection carried the summary
 
 
-@needs_csv
 def test_lookup_by_gpon_label_serial(client, sim):
 	found = lookup_device(client, "hwtca94196a5")  # as printed on the ONT, in lower case
 	assert found.device["_id"] == HUAWEI and found.strategy == BY_DEVICE_ID  # hex form of the label
@@ -43,7 +41,6 @@ def test_lookup_by_gpon_label_serial(client, sim):
 	assert found.device["_id"] == EX220 and found.strategy == BY_DATA_MODEL and found.requests == 2
 
 
-@needs_csv
 def test_lookup_by_wan_or_lan_mac(client):
 	found = lookup_device(client, "NOT-A-KNOWN-SERIAL", mac="9c-a2-f4-5d-19-09")
 	assert found.strategy == BY_MAC and found.device["_id"].startswith("9CA2F4") and found.requests == 3
@@ -63,7 +60,6 @@ def test_serial_variants():
 	assert "HWTCA94196A5" in serial_variants("48575443a94196a5")
 
 
-@needs_csv
 def test_reboot_refresh_done_queued_faulted(client, sim):
 	assert reboot(client, EX220).status == DONE
 	assert sim.devices[EX220]["_lastBoot"] == NOW
@@ -81,7 +77,6 @@ def test_reboot_refresh_done_queued_faulted(client, sim):
 		reboot(client, "000000-NOPE-0")
 
 
-@needs_csv
 def test_factory_reset_asks_for_confirmation(client, sim):
 	with pytest.raises(InvalidInput):
 		factory_reset(client, EX220, None)
@@ -92,7 +87,6 @@ def test_factory_reset_asks_for_confirmation(client, sim):
 	assert sim.devices[EX220]["_lastBootstrap"] == NOW
 
 
-@needs_csv
 def test_hosts_after_refresh_see_what_the_device_now_holds(client, sim):
 	sim.set_live(
 		EX220,
@@ -145,3 +139,31 @@ def test_5xx_is_retried_with_backoff_then_reported(sim):
 def test_bad_base_url():
 	with pytest.raises(InvalidInput):
 		NbiClient("10.5.2.115:7557")
+
+
+@pytest.mark.parametrize(
+	"olt_serial", ["TPLGB4FB2AC8", "tplgb4fb2ac8", "54504C47B4FB2AC8", "54504c47b4fb2ac8"]
+)
+def test_xx230v_found_by_the_serial_its_olt_reports_in_both_forms(client, olt_serial):
+	"""The XX230v's id carries its label serial; its GPON serial is only in GponAuth.GponSn (hex)."""
+	found = lookup_device(client, olt_serial)
+	assert found is not None and found.device["_id"] == XX230V
+	assert found.strategy == BY_DATA_MODEL and found.requests == 2
+	assert summarize(found.device, now=NOW).gpon_serial == "TPLGB4FB2AC8"
+
+
+def test_gpon_forms_are_the_same_conversion_as_the_equipment_records():
+	from gigafibre_fsm.network.acs.lookup import gpon_hex_form
+	from gigafibre_fsm.subscribers.equipment_identity import normalise_serial
+
+	for printed in ("TPLGB4FB2AC8", "HWTCA94196A5", "ALCLFC265D6F", "ZTEG1234ABCD"):
+		assert normalise_serial(gpon_hex_form(printed)) == printed
+		assert set(serial_variants(printed)) >= {printed, gpon_hex_form(printed)}
+	assert gpon_hex_form("22275A7000395") is None
+	assert serial_variants("22275A7000395") == ["22275A7000395"]
+
+
+def test_nokia_and_huawei_mesh_exports_found_by_gpon_serial(client):
+	assert lookup_device(client, "ALCLFC265D6F").device["_id"] == NOKIA
+	assert lookup_device(client, "414C434CFC265D6F").device["_id"] == NOKIA
+	assert lookup_device(client, "HWTCA97D7DAA").device["_id"] == HUAWEI_MESH

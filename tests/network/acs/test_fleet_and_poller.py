@@ -10,18 +10,21 @@ from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.network.acs import (
 	BackoffPolicy,
 	NbiClient,
+	OpticalThresholds,
 	PollerHealth,
 	after_failure,
 	after_success,
+	cached_state,
 	fetch_fleet_summary,
 	plan_batches,
 	poll_batch,
 	should_poll,
 	staleness,
+	summarize,
 	summarize_fleet,
 )
 from simulators.genieacs_nbi import NbiSimulator, generate_fleet
-from tests.network.acs.conftest import NOW
+from tests.network.acs.conftest import NOW, XX230V, csv_doc
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +122,24 @@ def test_backoff_jitter_stays_within_bounds():
 		d = policy.delay(failures, rng)
 		assert 0 <= d <= 100
 		assert d >= min(100, 10 * 2 ** (failures - 1)) * 0.8 - 1e-9
+
+
+def test_the_poller_judges_with_the_configured_thresholds():
+	"""The cached state follows the operator's thresholds, as the live summary does."""
+	doc = csv_doc("1C61B4-XX230v")  # RX -2.50 dBm, TX +1.73 dBm
+	sim = NbiSimulator([doc], clock=lambda: NOW)
+	sim.start()
+	try:
+		c = NbiClient(sim.base_url)
+		default = poll_batch(c, [XX230V], now=NOW).states[0]
+		assert (default.rx_dbm, default.tx_dbm, default.optical_status) == (-2.5, 1.73, "critical")
+		close_to_the_olt = OpticalThresholds(rx_warning=-25, rx_critical=-27, rx_max=0)
+		relaxed = poll_batch(c, [XX230V], now=NOW, thresholds=close_to_the_olt).states[0]
+		assert relaxed.optical_status == "ok"
+		strict = OpticalThresholds(rx_warning=-2, rx_critical=-2.4, rx_max=5)
+		assert poll_batch(c, [XX230V], now=NOW, thresholds=strict).states[0].optical_status == "critical"
+		for t in (None, close_to_the_olt, strict):  # cached and live agree, threshold for threshold
+			live = summarize(doc, now=NOW, thresholds=t).optical.status
+			assert cached_state(doc, NOW, thresholds=t).optical_status == live
+	finally:
+		sim.stop()

@@ -1,17 +1,20 @@
 """The simulator speaks the NBI as GenieACS's lib/nbi.ts and lib/query.ts do."""
 
+import csv
 import json
 
+import pytest
 import requests
 
-from tests.network.acs.conftest import EC220, EX220, HUAWEI, needs_csv
+from simulators.genieacs_nbi import NbiSimulator, load_device_csv
+from simulators.genieacs_nbi.device_csv import generate_device_id
+from tests.network.acs.conftest import EC220, EX220, HUAWEI, NOKIA, XX230V, ZTE, csv_path
 
 
 def get(sim, path, **params):
 	return requests.get(sim.base_url + path, params=params, timeout=5)
 
 
-@needs_csv
 def test_query_by_serial_with_projection_returns_subtree_and_total(sim):
 	r = get(
 		sim,
@@ -30,7 +33,6 @@ def test_query_by_serial_with_projection_returns_subtree_and_total(sim):
 	assert doc["_lastInform"] == "2023-05-25T21:06:45.524Z"
 
 
-@needs_csv
 def test_string_operand_also_matches_numbers_as_genieacs_expands_it(sim):
 	r = get(
 		sim,
@@ -41,14 +43,12 @@ def test_string_operand_also_matches_numbers_as_genieacs_expands_it(sim):
 	assert [d["_id"] for d in r.json()] == [HUAWEI]
 
 
-@needs_csv
 def test_date_strings_compare_with_stored_dates(sim):
 	q = {"_lastInform": {"$gt": "2023-05-01T00:00:00Z", "$lt": "2023-06-01T00:00:00Z"}}
 	r = get(sim, "/devices/", query=json.dumps(q), projection="_id")
 	assert sorted(d["_id"] for d in r.json()) == sorted([EX220, EC220])
 
 
-@needs_csv
 def test_or_regex_wildcard_and_in(sim):
 	q = {"$or": [{"_deviceId._SerialNumber": "22282X5007025"}, {"_id": {"$in": [HUAWEI]}}]}
 	assert sorted(
@@ -81,7 +81,6 @@ def test_task_on_unknown_device_is_404(sim):
 	assert r.status_code == 404 and r.text == "No such device"
 
 
-@needs_csv
 def test_task_lifecycle_done_queued_faulted(sim):
 	url = sim.base_url + "/devices/" + EX220 + "/tasks"
 	r = requests.post(url + "?connection_request", json={"name": "reboot"}, timeout=5)
@@ -112,7 +111,6 @@ def test_task_lifecycle_done_queued_faulted(sim):
 	assert all(t["_id"] != r.json()["_id"] for t in tasks)  # deleting a task's fault deletes the task
 
 
-@needs_csv
 def test_invalid_task_is_rejected_like_genieacs(sim):
 	r = requests.post(
 		sim.base_url + f"/devices/{EX220}/tasks", json={"name": "getParameterValues"}, timeout=5
@@ -120,7 +118,6 @@ def test_invalid_task_is_rejected_like_genieacs(sim):
 	assert r.status_code == 500 and "parameterNames" in r.text
 
 
-@needs_csv
 def test_refresh_copies_the_device_live_state_into_the_acs(sim):
 	sim.set_live(
 		EX220, {"Device.Hosts.Host.4.PhysAddress": "AA:BB:CC:00:11:22", "Device.Hosts.Host.4.Active": True}
@@ -169,3 +166,53 @@ def test_fleet_documents_do_not_share_changes(sim):
 	}
 	assert docs[a]["Device"]["WiFi"]["Radio"]["1"]["Channel"]["_value"] == 13
 	assert docs[b]["Device"]["WiFi"]["Radio"]["1"]["Channel"]["_value"] in (1, 6, 11)
+
+
+def five_column_copy(source: str, target) -> None:
+	"""An export as older GenieACS versions wrote it: Parameter, Object, Writable, Value,
+	Value type, and no DeviceID.ID row."""
+	with open(source, newline="", encoding="utf-8") as fh:
+		rows = list(csv.reader(fh))
+	keep = [rows[0].index(c) for c in ("Parameter", "Object", "Writable", "Value", "Value type")]
+	with open(target, "w", newline="", encoding="utf-8") as fh:
+		out = csv.writer(fh)
+		for row in rows:
+			if row and row[0] != "DeviceID.ID":
+				out.writerow([row[i] if i < len(row) else "" for i in keep])
+
+
+@pytest.mark.parametrize(
+	"name, device_id",
+	[("1C61B4-XX230v", XX230V), ("9075BC-G%2D1425G%2DA", NOKIA), ("C0B101-ZXHN%20H199A", ZTE)],
+)
+def test_five_column_export_gets_the_id_genieacs_would_give(tmp_path, name, device_id):
+	five_column_copy(csv_path(name), tmp_path / "old-export.csv")
+	with open(tmp_path / "old-export.csv", encoding="utf-8") as fh:
+		header = fh.readline().strip()
+		assert header == "Parameter,Object,Writable,Value,Value type" and "DeviceID.ID" not in fh.read()
+	s = NbiSimulator()
+	assert s.load_csv_dir(str(tmp_path)) == [device_id]  # the id the newer export spells out
+	s.start()
+	try:
+		r = get(s, "/devices/", query=json.dumps({"_id": device_id}), projection="_id,_deviceId")
+		(doc,) = r.json()
+		assert doc["_deviceId"]["_SerialNumber"] in device_id
+	finally:
+		s.stop()
+
+
+def test_device_id_escaping_follows_genieacs():
+	assert generate_device_id("9075BC", "G-1425G-A", "ALCLFC265D6F") == NOKIA
+	assert generate_device_id("C0B101", "ZXHN H199A", "ZTEYH86LCN10105") == ZTE
+	assert generate_device_id("00259E", None, "X_1") == "00259E-X_1"
+	assert generate_device_id("A", "é/\n", "1") == "A-%C3%A9%2F%A-1"  # UTF-8 bytes, unpadded hex
+
+
+def test_a_five_column_export_with_no_device_id_rows_uses_device_info(tmp_path):
+	source = csv_path("1C61B4-XX230v")
+	with open(source, newline="", encoding="utf-8") as fh:
+		rows = [r for r in csv.reader(fh) if r and not r[0].startswith("DeviceID")]
+	with open(tmp_path / "x.csv", "w", newline="", encoding="utf-8") as fh:
+		csv.writer(fh).writerows(rows)
+	doc = load_device_csv(str(tmp_path / "x.csv"))  # DeviceInfo: 1C61B4, Device2, 22275A7000395
+	assert doc["_id"] == XX230V and doc["_deviceId"]["_SerialNumber"] == "22275A7000395"

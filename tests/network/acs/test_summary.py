@@ -7,19 +7,10 @@ import pytest
 from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.network.acs import TR098, TR181, OpticalThresholds, display, summarize
 from gigafibre_fsm.network.acs.optical import judge, to_dbm
-from simulators.genieacs_nbi import generate_fleet, load_device_csv
-from tests.network.acs.conftest import DEVICES_DIR, NOW, needs_csv
+from simulators.genieacs_nbi import generate_fleet
+from tests.network.acs.conftest import NOW, csv_doc
 
 
-def csv_doc(name):
-	import glob
-	import os
-
-	(path,) = glob.glob(os.path.join(DEVICES_DIR, f"device-{name}*.csv"))
-	return load_device_csv(path)
-
-
-@needs_csv
 def test_tr181_router_ex220():
 	doc = csv_doc("1C61B4-EX220")
 	s = summarize(doc, now=NOW)
@@ -38,7 +29,6 @@ def test_tr181_router_ex220():
 	assert s.optical.status == "unknown"  # a router: no optical interface
 
 
-@needs_csv
 def test_tr098_huawei_ont_optical_and_gpon_serial():
 	s = summarize(csv_doc("00259E-EG8145V5"), now=NOW)
 	assert s.data_model == TR098 and s.model == "EG8145V5"
@@ -50,7 +40,6 @@ def test_tr098_huawei_ont_optical_and_gpon_serial():
 	assert [r.band for r in s.radios] == ["2.4GHz", "5GHz"]
 
 
-@needs_csv
 def test_tr098_router_ec220():
 	s = summarize(csv_doc("9CA2F4-EC220"), now=NOW)
 	assert s.wan_ip == "192.168.88.187" and s.wan[0].kind == "DHCP"
@@ -121,7 +110,10 @@ def test_optical_thresholds_and_units():
 	assert judge(None, 2.0, 40, t).status == "unknown"
 	strict = OpticalThresholds(rx_warning=-22, rx_critical=-24)
 	assert judge(-23.0, None, None, strict).status == "warning"
-	assert to_dbm(-21500, "auto") == -21.5 and to_dbm("-19.6", "dBm") == -19.6 and to_dbm(250, "auto") is None
+	assert to_dbm(-21500, "0.001dBm") == -21.5 and to_dbm("-19.6", "dBm") == -19.6
+	assert to_dbm(5624, "0.1uW") == -2.5 and to_dbm(10, "uW") == -20.0
+	assert to_dbm(0, "dBm") is None and to_dbm("", "0.1uW") is None and to_dbm(-5, "0.1uW") is None
+	assert to_dbm(250, "dBm") is None  # not a level an ONT can see
 	with pytest.raises(InvalidInput):
 		OpticalThresholds(rx_warning=-30, rx_critical=-27)
 
@@ -133,5 +125,7 @@ def test_synthetic_fleet_documents_summarize_for_every_model():
 		assert s.radios and s.ssids
 		if s.model in ("XX230v", "EG8145V5"):
 			assert s.optical.rx_dbm is not None and s.optical.status != "unknown"
-		if s.model == "HT803G":
-			assert s.optical.status == "unknown"  # vendor optical paths not known: shown as unknown
+		if s.model == "HT803G":  # Raisecom's X_CT-COM paths in 0.1 uW
+			assert s.optical.source == "Raisecom" and s.optical.rx_dbm is not None
+		if s.model in ("EX220", "EC220-G5"):  # routers: no optics, no alarm
+			assert s.optical.status == "unknown" and s.optical.reasons == ["No optical reading"]

@@ -3,7 +3,11 @@
 """The device side against a real local GenieACS NBI (simulators/genieacs_nbi): the poller's
 cached state and backoff, the /devices API, the one-call network state, role limits."""
 
+import glob
+import os
+
 import frappe
+import requests
 
 from gigafibre_fsm.api import network as api
 from gigafibre_fsm.network.services import poller
@@ -83,6 +87,42 @@ class TestDevicesAndPoller(IntegrationTestCase):
 			self.assertTrue(state.last_inform)
 			self.assertIn(state.optical_status, ("ok", "warning", "critical", "unknown"))
 		self.assertFalse(self._state(self.equipment[2]).state_updated_on)  # no ACS id: not polled
+
+	def test_cached_state_follows_the_configured_thresholds(self):
+		"""The poller judges with Network Settings' thresholds, as the live summary does: the
+		operator's XX230v (real export, RX -2.50 dBm) is an overload at the class B+ limit of
+		-8 dBm and fine once the operator raises the limit."""
+		from simulators.genieacs_nbi import load_device_csv
+
+		exports = os.path.join(
+			os.path.dirname(frappe.get_app_path("gigafibre_fsm")), "tests", "data", "devices"
+		)
+		found = glob.glob(os.path.join(exports, "device-1C61B4-XX230v-*.csv"))
+		if not found:
+			self.skipTest("the repository's tests/data/devices is not beside the app")
+		doc = load_device_csv(found[0])
+		self.sim.add_device(doc)
+		try:
+			name = self.equipment[0]
+			frappe.db.set_value("Service Equipment", name, "acs_device_id", doc["_id"])
+			for rx_max, expected in ((-8, "critical"), (0, "ok")):
+				for field, value in (
+					("rx_warning_dbm", -25),
+					("rx_critical_dbm", -27),
+					("rx_max_dbm", rx_max),
+				):
+					frappe.db.set_single_value("Network Settings", field, value)
+				clear_settings_cache()
+				self.assertEqual(poller.poll_devices([doc["_id"]])["polled"], 1)
+				state = frappe.db.get_value(
+					"Service Equipment", name, ["optical_status", "optical_rx_dbm"], as_dict=True
+				)
+				self.assertEqual(state.optical_status, expected)
+				self.assertAlmostEqual(state.optical_rx_dbm, -2.5)
+				live = api.device_summary(equipment=name)
+				self.assertEqual(live["optical"]["status"], state.optical_status)
+		finally:
+			requests.delete(f"{self.sim.base_url}/devices/{doc['_id']}", timeout=5)
 
 	def test_acs_down_marks_stale_and_backs_off(self):
 		poller.enqueue_device_polls()
