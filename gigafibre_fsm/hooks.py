@@ -35,10 +35,11 @@ standard_portal_menu_items = [
 # them); staff keep what their roles grant. Child tables follow their parent in lists.
 # ---------------------------------------------------------------------------------------------
 _SCOPED_DOCTYPES = [
-	"Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings", "Dispatch Tag",
-	"Dispatch Technician", "Dispatch Technician Absence", "Messaging Settings", "Network Settings",
-	"Network Webhook Event", "OLT", "ONU State Change", "Outage Incident", "Service Equipment",
-	"Service Location", "Service Subscription", "SMS Conversation", "SMS Message",
+	"Billing Settings", "Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings",
+	"Dispatch Tag", "Dispatch Technician", "Dispatch Technician Absence", "Messaging Settings",
+	"Network Settings", "Network Webhook Event", "OLT", "ONU State Change", "Outage Incident",
+	"PPA Attempt", "Saved Payment Method", "Service Equipment", "Service Location", "Service Subscription",
+	"SMS Conversation", "SMS Message", "Stripe Event",
 ]  # fmt: skip
 _CHILD_TABLES = [
 	"Dispatch Extra Shift", "Dispatch Job Assistant", "Dispatch Job Equipment", "Dispatch Job Material",
@@ -53,9 +54,12 @@ has_permission = {
 	doctype: "gigafibre_fsm.permissions.services.doctype_permissions.has_permission"
 	for doctype in _SCOPED_DOCTYPES
 }
-# frappe.client.get_count counts whole tables past all permissions (v15): count like the list.
+# Frappe methods that read past permission_query_conditions (v15): get_count counts whole tables,
+# link search skips the conditions when the caller asks it to ignore user permissions.
 override_whitelisted_methods = {
 	"frappe.client.get_count": "gigafibre_fsm.permissions.services.rest.get_count",
+	"frappe.desk.search.search_link": "gigafibre_fsm.permissions.services.rest.search_link",
+	"frappe.desk.search.search_widget": "gigafibre_fsm.permissions.services.rest.search_widget",
 }
 # Every whitelisted method declares its argument types (enforced by Frappe v16).
 require_type_annotated_api_methods = True

@@ -65,14 +65,14 @@ def offer_job(job: str, technicians: str | list | None = None) -> list[dict]:
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=30, seconds=60)  # per IP: tokens are 256-bit, this stops hammering
-def accept_offer(token: str) -> dict:
+def accept_offer(token: str = "") -> dict:
 	"""Accept a job offer; the token from the SMS link is the technician's authority."""
 	return job_offers.accept_offer(token)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=30, seconds=60)  # per IP
-def decline_offer(token: str) -> dict:
+def decline_offer(token: str = "") -> dict:
 	"""Decline a job offer; the token from the SMS link is the technician's authority."""
 	return job_offers.decline_offer(token)
 
@@ -93,7 +93,7 @@ def revoke_calendar_feed(technician: str) -> None:
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 @rate_limit(limit=600, seconds=60 * 60)  # per IP: calendar services fetch many feeds from few IPs
-def technician_calendar(token: str) -> None:
+def technician_calendar(token: str = "") -> None:
 	"""The technician's jobs as an iCal feed; the secret token in the URL is the authority."""
 	_send_ics("jobs.ics", calendars.technician_feed(token))
 

@@ -73,6 +73,10 @@ DOCTYPES: dict[str, dict[str, dict[str, str]]] = {
 # Doctypes no customer or technician may touch, whatever a role permission says.
 STAFF_ONLY = frozenset(
 	{
+		"Billing Settings",
+		"PPA Attempt",
+		"Saved Payment Method",
+		"Stripe Event",
 		"Dispatch Job Series",
 		"Dispatch Settings",
 		"Messaging Settings",

@@ -167,7 +167,11 @@ GUARDS = {
 	"require_login",
 }
 # The layer's own replacements of Frappe methods, and what checks their caller.
-LAYER_METHODS = {"get_count": "frappe.get_list: role permissions and the layer's conditions"}
+LAYER_METHODS = {
+	"get_count": "frappe.get_list: role permissions and the layer's conditions",
+	"search_link": "frappe's search_link, which lists through frappe.get_list",
+	"search_widget": "frappe's search_widget, which lists through frappe.get_list",
+}
 # Guest endpoints and what stands in for a login: a token, a signature, a shared secret.
 GUEST_AUTHORITY = {
 	"accept_offer": "the offer token (256-bit, hashed, compared in constant time)",
