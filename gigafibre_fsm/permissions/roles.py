@@ -22,6 +22,7 @@ NOC = frozenset({NOC_OPERATOR, SYSTEM_MANAGER})  # ACS, OLTs, the modem bridge, 
 NETWORK_OFFICE = NOC | {DISPATCHER}  # read-only network views for the office
 DEVICE_USERS = NETWORK_OFFICE | {FIELD_TECHNICIAN}  # device diagnostics (technicians: own jobs)
 MESSAGING = frozenset({SYSTEM_MANAGER, DISPATCHER, NOC_OPERATOR, BILLING_AGENT})  # SMS
+BILLING = frozenset({BILLING_AGENT, SYSTEM_MANAGER})  # payments, refunds, card setup
 TECHNICIAN_PAGE = DISPATCH | {FIELD_TECHNICIAN}  # the phone page and moving one's own job
 APPOINTMENT = STAFF | {FIELD_TECHNICIAN, CUSTOMER}  # a job's .ics (then: may they read the job)
 

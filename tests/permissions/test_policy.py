@@ -165,6 +165,8 @@ GUARDS = {
 	"require_dispatcher_or_technician",
 	"require_on_job",
 	"require_login",
+	"require_customer",
+	"require_customer_of",
 }
 # The layer's own replacements of Frappe methods, and what checks their caller.
 LAYER_METHODS = {
@@ -180,6 +182,7 @@ GUEST_AUTHORITY = {
 	"twilio_status": "Twilio's signature",
 	"twilio_inbound": "Twilio's signature",
 	"uptime_kuma": "the shared secret",
+	"stripe_webhook": "Stripe's signature (5 minutes' tolerance)",
 }
 
 

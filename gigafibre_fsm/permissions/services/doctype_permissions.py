@@ -30,8 +30,9 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 	if not condition or condition == scopes.NOTHING:
 		return False
 	table = f"`tab{doc.doctype}`"
+	# run without parameters, like Frappe's list queries (the condition holds quoted values)
 	found = frappe.db.sql(
-		f"select {table}.`name` from {table} where {table}.`name` = %s and {condition}", (doc.name,)
+		f"select {table}.`name` from {table} where {table}.`name` = {scopes.quote(doc.name)} and {condition}"
 	)
 	if not found:
 		return False

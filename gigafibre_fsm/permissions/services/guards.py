@@ -43,6 +43,24 @@ def require_doc(doctype: str, name: str, ptype: str = "read") -> None:
 		deny()
 
 
+def require_customer(customer: str | None, staff: Iterable[str]) -> None:
+	"""Staff with one of the `staff` roles, or a portal user of `customer`; anyone else is
+	refused the same way whether the customer exists or not."""
+	require_login()
+	if frappe.session.user == "Administrator" or set(staff) & set(frappe.get_roles()):
+		return
+	if not customer or customer not in scopes.customers_of(frappe.session.user):
+		deny()
+
+
+def require_customer_of(doctype: str, name: str | None, staff: Iterable[str]) -> None:
+	"""Staff with one of the `staff` roles, or a portal user of the record's customer (an ERPNext
+	document such as a Sales Invoice, whose `customer` field names it)."""
+	require_login()
+	customer = frappe.db.get_value(doctype, name, "customer") if name else None
+	require_customer(customer, staff)
+
+
 def require_dispatcher_or_technician(technician: str) -> None:
 	"""A dispatcher, or the user whose Dispatch Technician record this is."""
 	require_login()

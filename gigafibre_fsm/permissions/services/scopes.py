@@ -40,30 +40,30 @@ def is_only_field_technician(user: str | None = None) -> bool:
 
 def customers_of(user: str | None = None) -> list[str]:
 	"""The Customers a portal user belongs to, the two ways ERPNext links them: the Customer's
-	Portal Users table, and a Contact with the user's e-mail linked to the Customer."""
+	Portal Users table (ERPNext's `get_customers_suppliers`), and a Contact carrying the user's
+	e-mail address with a link to the Customer (how ERPNext's sign-up and most imports link them)."""
 	user = user or frappe.session.user
 	if user in ("Guest", "Administrator") or not has_common([roles.CUSTOMER], user_roles(user)):
 		return []
-	customers = set(
-		frappe.get_all("Portal User", filters={"user": user, "parenttype": "Customer"}, pluck="parent")
-	)
 	if user == frappe.session.user:
-		# ERPNext's own answer for portal users (Contact -> Dynamic Link, and Portal Users); it
-		# reads the session user, so it is only asked about them.
 		from erpnext.controllers.website_list_for_contact import get_customers_suppliers
 
-		found, _suppliers = get_customers_suppliers("Service Location", user)
-		customers.update(found or [])
-	else:
-		contacts = frappe.get_all("Contact", filters={"email_id": user}, pluck="name")
-		if contacts:
-			customers.update(
-				frappe.get_all(
-					"Dynamic Link",
-					filters={"parenttype": "Contact", "parent": ("in", contacts), "link_doctype": "Customer"},
-					pluck="link_name",
-				)
+		customers = set(get_customers_suppliers("Service Location", user)[0] or [])
+	else:  # ERPNext's function reads the session user; the same Portal User rows for another
+		customers = set(
+			frappe.get_all("Portal User", filters={"user": user, "parenttype": "Customer"}, pluck="parent")
+		)
+	contacts = frappe.get_all(
+		"Contact Email", filters={"email_id": user, "parenttype": "Contact"}, pluck="parent"
+	)
+	if contacts:
+		customers.update(
+			frappe.get_all(
+				"Dynamic Link",
+				filters={"parenttype": "Contact", "parent": ("in", contacts), "link_doctype": "Customer"},
+				pluck="link_name",
 			)
+		)
 	return sorted(customers)
 
 
@@ -75,8 +75,13 @@ def technicians_of(user: str | None = None) -> list[str]:
 	return frappe.get_all("Dispatch Technician", filters={"user": user}, pluck="name")
 
 
+def quote(value) -> str:
+	"""A literal for SQL run without parameters (as Frappe runs list queries): no % doubling."""
+	return frappe.db.escape(str(value), percent=False)
+
+
 def _in(values) -> str:
-	return ", ".join(frappe.db.escape(v) for v in values)
+	return ", ".join(quote(v) for v in values)
 
 
 def team_jobs_sql(technicians, column: str = "name", statuses=None, date_from=None, date_to=None) -> str:
@@ -94,9 +99,9 @@ def team_jobs_sql(technicians, column: str = "name", statuses=None, date_from=No
 	if statuses:
 		sql += f" and `status` in ({_in(statuses)})"
 	if date_from:
-		sql += f" and `scheduled_date` >= {frappe.db.escape(str(date_from))}"
+		sql += f" and `scheduled_date` >= {quote(date_from)}"
 	if date_to:
-		sql += f" and `scheduled_date` <= {frappe.db.escape(str(date_to))}"
+		sql += f" and `scheduled_date` <= {quote(date_to)}"
 	return sql
 
 
@@ -176,7 +181,7 @@ def condition(doctype: str, ptype: str, user: str | None = None) -> str | None:
 			inner = condition(parent, ptype, user)
 			if inner != NOTHING:
 				rows.append(
-					f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in "
+					f"({table}.`parenttype` = {quote(parent)} and {table}.`parent` in "
 					f"(select `name` from `tab{parent}` where {inner}))"
 				)
 		return "(" + " or ".join(rows) + ")" if rows else NOTHING
@@ -191,7 +196,7 @@ def is_on_job(job: str, technicians) -> bool:
 	"""True if one of `technicians` leads or assists on `job`."""
 	if not technicians or not job:
 		return False
-	return bool(frappe.db.sql(f"{team_jobs_sql(technicians)} and `name` = %s", (job,)))
+	return bool(frappe.db.sql(f"{team_jobs_sql(technicians)} and `name` = {quote(job)}"))
 
 
 def team_equipment(technicians, statuses=None) -> set[str]:
