@@ -73,6 +73,10 @@ doc_events = {
 	"Issue": {
 		"before_insert": "gigafibre_fsm.network.services.outages.link_new_issue",
 	},
+	# Billing: paying an invoice whose pre-authorised tries ran out reactivates the services
+	"Payment Entry": {
+		"on_submit": "gigafibre_fsm.billing.services.suspension.reactivate_after_payment",
+	},
 }
 
 # Dashboards: an Issue shows its dispatch jobs
@@ -96,5 +100,9 @@ scheduler_events = {
 	"daily": [
 		# Dispatch: each repeating series' jobs, created over the rolling horizon (one job per series)
 		"gigafibre_fsm.dispatch.services.recurring_jobs.enqueue_series_generation",
+	],
+	"hourly": [
+		# Billing: batches of due invoices of customers on pre-authorised payment
+		"gigafibre_fsm.billing.services.ppa.enqueue_ppa_runs",
 	],
 }

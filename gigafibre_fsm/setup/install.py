@@ -18,6 +18,7 @@ DEFAULT_TAGS = (
 
 def after_install():
 	create_default_tags()
+	create_sales_tax_templates()
 
 
 def create_default_tags():
@@ -26,3 +27,11 @@ def create_default_tags():
 			frappe.get_doc(
 				{"doctype": "Dispatch Tag", "tag_name": tag, "category": category, "description": _(tag)}
 			).insert(ignore_permissions=True)
+
+
+def create_sales_tax_templates():
+	"""GST and QST as a Sales Taxes and Charges Template for each company (rates from
+	billing/data/quebec_sales_taxes.json)."""
+	from gigafibre_fsm.billing.services.taxes import ensure_templates_for_all_companies
+
+	ensure_templates_for_all_companies()

@@ -34,7 +34,7 @@ STANDARD_DOCTYPES = {
 	"Customer": False, "Item": False, "Issue": False, "Employee": False, "Subscription": False,
 	"Sales Invoice": False, "Payment Entry": False, "UOM": False, "Warehouse": False,
 	"Company": False, "Stock Entry": False, "Communication": False, "File": False,
-	"DocType": False, "Portal User": True,
+	"DocType": False, "Portal User": True, "Account": False, "Mode of Payment": False,
 }  # fmt: skip
 
 # Fields of the standard doctypes that custom fields are inserted after.

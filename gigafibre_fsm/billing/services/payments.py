@@ -1,0 +1,108 @@
+"""Payments and refunds recorded in ERPNext's own accounting: a Payment Entry against the
+Sales Invoice, never a parallel ledger.
+
+Each Stripe PaymentIntent is recorded once: its id is the Payment Entry's `reference_no`
+(Receive). A refund is a Payment Entry (Pay) to the customer with the same `reference_no`;
+the refunded total of a PaymentIntent is the sum of those, so a replayed or reordered
+`charge.refunded` records only the difference.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, nowdate
+
+from gigafibre_fsm.billing.money import check_currency, from_cents, to_cents
+from gigafibre_fsm.billing.services import settings as billing_settings
+from gigafibre_fsm.services.core_errors import translated_errors
+
+PAYMENT_ENTRY = "Payment Entry"
+
+
+def payment_entry_for(payment_intent: str) -> str | None:
+	return frappe.db.get_value(
+		PAYMENT_ENTRY,
+		{"reference_no": payment_intent, "payment_type": "Receive", "docstatus": ["<", 2]},
+		"name",
+	)
+
+
+def record_payment(invoice: str, payment_intent: str, amount: int, currency: str) -> str:
+	"""The Payment Entry (submitted) recording `amount` cents of `payment_intent` against
+	`invoice`; the existing one if it was recorded already. Throws on a currency mismatch."""
+	existing = payment_entry_for(payment_intent)
+	if existing:
+		return existing
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	settings = billing_settings.get()
+	si = frappe.db.get_value(
+		"Sales Invoice", invoice, ["name", "currency", "outstanding_amount", "docstatus"], as_dict=True
+	)
+	if not si or si.docstatus != 1:
+		frappe.throw(_("Sales Invoice {0} is not submitted").format(invoice))
+	with translated_errors():
+		check_currency(currency, si.currency)
+		value = from_cents(amount, currency)
+		outstanding = to_cents(max(flt(si.outstanding_amount), 0), si.currency)
+	pe = get_payment_entry(
+		"Sales Invoice", invoice, bank_account=settings.payment_account or None, ignore_permissions=True
+	)
+	if settings.mode_of_payment:
+		pe.mode_of_payment = settings.mode_of_payment
+	pe.reference_no = payment_intent
+	pe.reference_date = nowdate()
+	pe.paid_amount = pe.received_amount = value
+	for ref in pe.references:  # one row: this invoice; more than owed stays unallocated
+		ref.allocated_amount = from_cents(min(amount, outstanding), currency)
+	pe.remarks = _("Stripe payment {0} for {1}").format(payment_intent, invoice)
+	pe.flags.ignore_permissions = True
+	pe.insert()
+	pe.submit()
+	return pe.name
+
+
+def refunded_total(payment_intent: str) -> int:
+	"""Cents already recorded as refunded for `payment_intent`."""
+	rows = frappe.get_all(
+		PAYMENT_ENTRY,
+		filters={"reference_no": payment_intent, "payment_type": "Pay", "docstatus": 1},
+		fields=["paid_amount", "paid_from_account_currency"],
+	)
+	return sum(to_cents(flt(r.paid_amount), r.paid_from_account_currency or "CAD") for r in rows)
+
+
+def record_refund(invoice: str, payment_intent: str, refunded_total_cents: int, currency: str) -> str | None:
+	"""Bring the refunds recorded for `payment_intent` up to `refunded_total_cents`: a Payment
+	Entry (Pay) to the customer for the difference, or nothing if it is recorded already."""
+	missing = refunded_total_cents - refunded_total(payment_intent)
+	if missing <= 0:
+		return None
+	settings = billing_settings.get()
+	si = frappe.get_cached_doc("Sales Invoice", invoice)
+	with translated_errors():
+		check_currency(currency, si.currency)
+		value = from_cents(missing, currency)
+	pe = frappe.new_doc(PAYMENT_ENTRY)
+	pe.update(
+		{
+			"payment_type": "Pay",
+			"company": si.company,
+			"posting_date": nowdate(),
+			"party_type": "Customer",
+			"party": si.customer,
+			"paid_from": settings.payment_account,
+			"paid_to": si.debit_to,
+			"paid_amount": value,
+			"received_amount": value,
+			"reference_no": payment_intent,
+			"reference_date": nowdate(),
+			"mode_of_payment": settings.mode_of_payment,
+			"remarks": _("Stripe refund of {0} for {1}").format(payment_intent, invoice),
+		}
+	)
+	pe.setup_party_account_field()
+	pe.set_missing_values()
+	pe.flags.ignore_permissions = True
+	pe.insert()
+	pe.submit()
+	return pe.name

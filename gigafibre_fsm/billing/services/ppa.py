@@ -1,0 +1,297 @@
+"""Pre-authorised payments in Frappe: the hourly scheduler event enqueues batches of due
+invoices; each background job runs the core's `run_batch` with a ledger made of PPA Attempts,
+Payment Entries and Service Subscriptions.
+
+Every ledger write is committed at once (a job is its own transaction): a try is in the log
+before Stripe is asked, so a worker killed anywhere leaves what the next run needs to look the
+charge up instead of charging again (see billing/preauthorised_payments/run.py).
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.utils import get_datetime, getdate, now_datetime, nowdate
+
+from gigafibre_fsm.billing.money import to_cents
+from gigafibre_fsm.billing.preauthorised_payments import Attempt, DueInvoice, RunReport, run_batch
+from gigafibre_fsm.billing.services import payments, suspension
+from gigafibre_fsm.billing.services import settings as billing_settings
+from gigafibre_fsm.errors import Conflict
+from gigafibre_fsm.services.frappe_versions import in_test
+
+ATTEMPT = "PPA Attempt"
+RUN_JOB = "gigafibre_fsm.billing.services.ppa.run_ppa_batch"
+
+
+def _commit() -> None:
+	# a job is its own transaction; inline in tests the test's, which must not be committed
+	if not in_test():
+		frappe.db.commit()  # nosemgrep
+
+
+def due_invoice_names(today=None) -> list[str]:
+	"""Submitted, unpaid, due Sales Invoices of customers on pre-authorised payment who saved a
+	card, in name order."""
+	si, customer, method = DocType("Sales Invoice"), DocType("Customer"), DocType("Saved Payment Method")
+	rows = (
+		frappe.qb.from_(si)
+		.join(customer)
+		.on(customer.name == si.customer)
+		.join(method)
+		.on(method.customer == si.customer)
+		.select(si.name)
+		.where(si.docstatus == 1)
+		.where(si.is_return == 0)
+		.where(si.outstanding_amount > 0)
+		.where(si.due_date <= (today or nowdate()))
+		.where(customer.ppa_enabled == 1)
+		.orderby(si.name)
+	).run()
+	return [r[0] for r in rows]
+
+
+def enqueue_ppa_runs() -> int:
+	"""Scheduler event (hourly): one background job per batch of due invoices. Returns how many
+	jobs it enqueued; does nothing unless pre-authorised payments are enabled."""
+	settings = billing_settings.get()
+	if not (settings.stripe_enabled and settings.ppa_enabled):
+		return 0
+	names = due_invoice_names()
+	size = max(int(settings.ppa_batch_size or 200), 1)
+	today = nowdate()
+	batches = [names[i : i + size] for i in range(0, len(names), size)]
+	for batch in batches:
+		frappe.enqueue(
+			RUN_JOB,
+			queue="long",
+			timeout=3600,
+			job_id=f"ppa::{today}::{batch[0]}",
+			deduplicate=True,
+			invoices=batch,
+		)
+	return len(batches)
+
+
+def load_due(names: list[str]) -> list[DueInvoice]:
+	"""The batch's invoices as the core wants them, in one query."""
+	if not names:
+		return []
+	si, method = DocType("Sales Invoice"), DocType("Saved Payment Method")
+	rows = (
+		frappe.qb.from_(si)
+		.left_join(method)
+		.on(method.customer == si.customer)
+		.select(
+			si.name,
+			si.customer,
+			si.outstanding_amount,
+			si.currency,
+			si.creation,
+			method.stripe_customer,
+			method.payment_method,
+		)
+		.where(si.name.isin(names))
+		.where(si.docstatus == 1)
+		.where(si.outstanding_amount > 0)
+		.orderby(si.name)
+	).run(as_dict=True)
+	return [
+		DueInvoice(
+			invoice=r.name,
+			customer=r.customer,
+			amount=to_cents(r.outstanding_amount, r.currency),
+			currency=r.currency,
+			stripe_customer=r.stripe_customer,
+			payment_method=r.payment_method,
+			since=int(get_datetime(r.creation).timestamp()) - 86400,  # clock skew margin
+		)
+		for r in rows
+	]
+
+
+class FrappeLedger:
+	"""The core's Ledger port on PPA Attempts, Payment Entries and Service Subscriptions."""
+
+	def __init__(self, names: list[str]):
+		self._attempts: dict[str, list[Attempt]] = {name: [] for name in names}
+		for row in frappe.get_all(
+			ATTEMPT,
+			filters={"sales_invoice": ["in", names]},
+			fields=[
+				"sales_invoice",
+				"attempt_number",
+				"idempotency_key",
+				"status",
+				"started_at",
+				"payment_intent",
+			],
+			order_by="attempt_number asc",
+		):
+			self._attempts[row.sales_invoice].append(_attempt(row))
+
+	def _reload(self, invoice: str) -> None:
+		rows = frappe.get_all(
+			ATTEMPT,
+			filters={"sales_invoice": invoice},
+			fields=[
+				"sales_invoice",
+				"attempt_number",
+				"idempotency_key",
+				"status",
+				"started_at",
+				"payment_intent",
+			],
+			order_by="attempt_number asc",
+		)
+		self._attempts[invoice] = [_attempt(r) for r in rows]
+
+	def attempts(self, invoice: str) -> list[Attempt]:
+		return list(self._attempts.get(invoice, []))
+
+	def start_attempt(self, due: DueInvoice, number: int, key: str) -> None:
+		doc = frappe.get_doc(
+			{
+				"doctype": ATTEMPT,
+				"idempotency_key": key,
+				"sales_invoice": due.invoice,
+				"customer": due.customer,
+				"attempt_number": number,
+				"status": "Started",
+				"amount_cents": due.amount,
+				"currency": due.currency,
+				"started_at": now_datetime(),
+			}
+		)
+		doc.flags.ignore_links = True  # the invoice and customer were just read
+		try:
+			doc.insert(ignore_permissions=True)
+		except frappe.DuplicateEntryError:
+			raise Conflict(_("Another run is charging invoice {invoice}"), invoice=due.invoice)
+		_commit()
+		self._attempts.setdefault(due.invoice, []).append(
+			Attempt(due.invoice, number, key, "Started", doc.started_at)
+		)
+
+	def finish_attempt(self, due, number, status, result, error) -> None:
+		values = {"status": status, "finished_at": now_datetime()}
+		if result:
+			values.update(payment_intent=result.payment_intent, decline_code=result.decline_code)
+		if error:
+			values["error"] = error[:1000]
+		key = _key_of(self._attempts.get(due.invoice, []), number)
+		frappe.db.set_value(ATTEMPT, key, values, update_modified=False)
+		_commit()
+		self._reload(due.invoice)
+
+	def record_payment(self, due, result) -> None:
+		name = payments.record_payment(due.invoice, result.payment_intent, result.amount, result.currency)
+		if result.attempt:
+			key = _key_of(self._attempts.get(due.invoice, []), result.attempt)
+			if key:
+				frappe.db.set_value(ATTEMPT, key, "payment_entry", name, update_modified=False)
+		_commit()
+
+	def suspend(self, due) -> bool:
+		attempts = self._attempts.get(due.invoice, [])
+		if not attempts:
+			return False
+		last = attempts[-1].key
+		if frappe.db.get_value(
+			ATTEMPT, {"sales_invoice": due.invoice, "suspended_subscriptions": ["is", "set"]}
+		):
+			return False
+		names = suspension.suspend_for_invoice(due.customer, due.invoice)
+		frappe.db.set_value(
+			ATTEMPT, last, "suspended_subscriptions", "\n".join(names) or "-", update_modified=False
+		)
+		_notify(due, "suspended", None)
+		_commit()
+		return True
+
+	def notify(self, due, kind, result) -> None:
+		_notify(due, kind, result)
+		_commit()
+
+
+def _attempt(row) -> Attempt:
+	return Attempt(
+		row.sales_invoice,
+		int(row.attempt_number),
+		row.idempotency_key,
+		row.status,
+		get_datetime(row.started_at),
+		row.payment_intent,
+	)
+
+
+def _key_of(attempts: list[Attempt], number: int) -> str | None:
+	for a in attempts:
+		if a.number == number:
+			return a.key
+	return None
+
+
+def notice(kind: str, invoice: str, link: str) -> str:
+	"""The customer's message for `kind`, in the session's language."""
+	if kind == "declined":
+		text = _(
+			"Your pre-authorised payment for invoice {0} was declined. We will try again; you can also pay now: {1}"
+		)
+	elif kind == "requires_action":
+		text = _("Your bank asks you to confirm the payment of invoice {0}. Please pay it here: {1}")
+	else:
+		text = _("Your services are suspended: invoice {0} is unpaid. Pay it here to restore them: {1}")
+	return text.format(invoice, link)
+
+
+def _notify(due: DueInvoice, kind: str, result) -> None:
+	"""Text and e-mail the customer after this transaction commits (best effort: a notice that
+	cannot be sent never undoes a payment)."""
+	from gigafibre_fsm.billing.services.invoice_links import portal_link
+
+	link = portal_link(due.invoice)
+	message = notice(kind, due.invoice, link)
+	frappe.get_doc(
+		{
+			"doctype": "Comment",
+			"comment_type": "Info",
+			"reference_doctype": "Sales Invoice",
+			"reference_name": due.invoice,
+			"content": message,
+		}
+	).insert(ignore_permissions=True)
+	mobile, email = frappe.db.get_value("Customer", due.customer, ["mobile_no", "email_id"]) or (None, None)
+	if mobile and frappe.db.get_single_value("Messaging Settings", "enabled"):
+		try:
+			from gigafibre_fsm.messaging.services.sms import send_sms
+
+			send_sms(mobile, message, "Sales Invoice", due.invoice)
+		except frappe.ValidationError:
+			frappe.clear_last_message()
+	if email:
+		frappe.sendmail(
+			recipients=[email],
+			subject=_("Invoice {0}").format(due.invoice),
+			message=message,
+			reference_doctype="Sales Invoice",
+			reference_name=due.invoice,
+			delayed=True,
+		)
+
+
+def run_ppa_batch(invoices: list[str], today=None) -> RunReport:
+	"""Background job: one run of the core over these invoices (those still due)."""
+	settings = billing_settings.get()
+	gateway = billing_settings.gateway(settings)
+	due = load_due(invoices)
+	ledger = FrappeLedger([d.invoice for d in due])
+	report = run_batch(due, ledger, gateway, billing_settings.policy(settings), getdate(today or nowdate()))
+	if not report.completed:
+		frappe.log_error(
+			title=_("Pre-authorised payments stopped"),
+			message=_("Stopped at invoice {0}: {1}. The next run resumes there.").format(
+				report.stopped_at, report.stop_reason
+			),
+		)
+		_commit()
+	return report
