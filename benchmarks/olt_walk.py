@@ -2,8 +2,9 @@
 
 Both walk the same snmpsim agent in the same run. Two measurements:
 - one column (ONU run state) of every ONU: pysnmp walk_columns vs one `snmpbulkwalk`;
-- the whole ONU table (all layout columns + autofind): our concurrent walk_olt vs one
-  `snmpbulkwalk` per column, one after the other (net-snmp walks one subtree per process).
+- the whole ONU table (all layout columns + autofind): our concurrent walk_olt (which first
+  GETs sysObjectID/sysDescr to check the OLT is the configured model) vs one `snmpbulkwalk`
+  per column, one after the other (net-snmp walks one subtree per process).
 The agent (snmpsim, pure Python) is the bottleneck for both, so the ratio is what matters.
 
     .venv/bin/python -m benchmarks.olt_walk [--quick] [--onus N] [--repeat R]
