@@ -48,10 +48,13 @@ HOSTS_PROJECTION = [
 ]
 
 
-def refresh_objects(data_model: str | None) -> list[str]:
-	"""The objects to refresh before listing hosts: the host table and the association tables."""
+def refresh_objects(data_model: str | None, huawei_satellites: bool = False) -> list[str]:
+	"""The objects to refresh before listing hosts: the host table and the association tables
+	(and a Huawei gateway's satellites when it has the object: refreshing a path a device does
+	not have is a fault)."""
 	if data_model == P.TR098:
-		return [f"{IGD}.LANDevice.1.Hosts.", f"{IGD}.LANDevice.1.WLANConfiguration.", f"{IGD}.X_HW_APDevice."]
+		out = [f"{IGD}.LANDevice.1.Hosts.", f"{IGD}.LANDevice.1.WLANConfiguration."]
+		return [*out, f"{IGD}.X_HW_APDevice."] if huawei_satellites else out
 	return [f"{DEV}.Hosts.", f"{DEV}.WiFi."]
 
 

@@ -94,12 +94,21 @@ def list_hosts(
 	caller does not pass it (the cached summary knows it)."""
 	outcomes: list[TaskOutcome] = []
 	if refresh_first:
+		satellites = False
 		if data_model is None:
-			probe = client.get_device(device_id, ["_id", "InternetGatewayDevice.DeviceInfo.ModelName"])
+			probe = client.get_device(
+				device_id,
+				[
+					"_id",
+					"InternetGatewayDevice.DeviceInfo.ModelName",
+					"InternetGatewayDevice.X_HW_APDevice._object",
+				],
+			)
 			if probe is None:
 				raise UnknownDevice(_("No device {device} in the ACS"), device=device_id)
 			data_model = P.TR098 if P.node(probe, "InternetGatewayDevice") is not None else P.TR181
-		for obj in refresh_objects(data_model):
+			satellites = P.node(probe, "InternetGatewayDevice.X_HW_APDevice") is not None
+		for obj in refresh_objects(data_model, huawei_satellites=satellites):
 			outcomes.append(
 				outcome(client.post_task(device_id, {"name": "refreshObject", "objectName": obj}))
 			)

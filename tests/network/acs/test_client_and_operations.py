@@ -19,7 +19,7 @@ from gigafibre_fsm.network.acs import (
 	summarize,
 )
 from gigafibre_fsm.network.acs.lookup import BY_DATA_MODEL, BY_DEVICE_ID, BY_MAC
-from tests.network.acs.conftest import EX220, HUAWEI, HUAWEI_MESH, NOKIA, NOW, XX230V
+from tests.network.acs.conftest import EC220, EX220, HUAWEI, HUAWEI_MESH, NOKIA, NOW, XX230V
 
 
 def test_lookup_by_device_id_serial_is_one_round_trip_with_the_summary(client):
@@ -167,3 +167,15 @@ def test_nokia_and_huawei_mesh_exports_found_by_gpon_serial(client):
 	assert lookup_device(client, "ALCLFC265D6F").device["_id"] == NOKIA
 	assert lookup_device(client, "414C434CFC265D6F").device["_id"] == NOKIA
 	assert lookup_device(client, "HWTCA97D7DAA").device["_id"] == HUAWEI_MESH
+
+
+def test_hosts_refresh_a_huawei_gateways_satellites_only_when_it_has_them(client):
+	before = client.request_count
+	mesh = list_hosts(client, HUAWEI_MESH)
+	assert client.request_count - before == 5  # probe, hosts, Wi-Fi, satellites, read
+	assert [o.status for o in mesh.refresh] == [DONE, DONE, DONE]
+	assert [g.node.name for g in mesh.groups] == ["EG8145X6", "K562", "WA8021V5"]
+	before = client.request_count
+	router = list_hosts(client, EC220)  # TR-098 without the object: two refreshes, no fault
+	assert client.request_count - before == 4
+	assert [o.status for o in router.refresh] == [DONE, DONE]
