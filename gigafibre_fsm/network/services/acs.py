@@ -24,7 +24,9 @@ def summarize(doc: dict) -> dict:
 	summary = acs.summarize(
 		doc, now=utc_now(), thresholds=optical_thresholds(settings), online_minutes=online_minutes(settings)
 	)
-	return summary.to_dict()
+	out = summary.to_dict()
+	out["optical"]["reasons"] = [_(r) for r in out["optical"]["reasons"]]  # the core's are untranslated
+	return out
 
 
 def lookup(serial: str | None = None, mac: str | None = None) -> dict:
