@@ -1,0 +1,360 @@
+# Copyright (c) 2026, Gigafibre and contributors
+# For license information, please see license.txt
+"""Tier 2: pre-authorised payments, Checkout and webhooks on a real site, against the local
+Stripe double, with ERPNext's own Sales Invoices and Payment Entries."""
+
+import frappe
+from frappe.utils import add_days, flt, getdate, nowdate
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from gigafibre_fsm.billing.money import MINOR_UNITS, to_cents
+from gigafibre_fsm.billing.preauthorised_payments import run_batch
+from gigafibre_fsm.billing.services import checkout, payments, ppa, taxes, webhooks
+from gigafibre_fsm.billing.services import settings as billing_settings
+from gigafibre_fsm.billing.stripe_gateway import WebhookRejected
+from gigafibre_fsm.tests import IntegrationTestCase
+from gigafibre_fsm.tests.factories import make_customer, make_location, make_plan
+
+
+class Killed(BaseException):
+	"""The worker died: nothing after this runs, nothing catches it."""
+
+
+def company_and_bank():
+	company = frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name")[0]
+	bank = frappe.db.get_value("Account", {"company": company, "account_type": "Bank", "is_group": 0}, "name")
+	if not bank:
+		parent = frappe.db.get_value(
+			"Account", {"company": company, "root_type": "Asset", "is_group": 1}, "name", order_by="lft desc"
+		)
+		bank = (
+			frappe.get_doc(
+				{
+					"doctype": "Account",
+					"account_name": "_Test Stripe Clearing",
+					"company": company,
+					"parent_account": parent,
+					"account_type": "Bank",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	return company, bank
+
+
+class BillingCase(IntegrationTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from simulators.stripe_api import StripeApiDouble
+
+		cls.api = StripeApiDouble().start()
+		cls.company, cls.bank = company_and_bank()
+		cls.currency = frappe.get_cached_value("Company", cls.company, "default_currency")
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.api.stop()
+		super().tearDownClass()
+
+	def setUp(self):
+		if self.currency not in MINOR_UNITS:
+			self.skipTest(f"the test company bills in {self.currency}")
+		settings = frappe.get_single("Billing Settings")
+		settings.update(
+			{
+				"stripe_enabled": 1,
+				"stripe_secret_key": self.api.secret_key,
+				"stripe_webhook_secret": self.api.webhook_secret,
+				"stripe_api_base_url": self.api.base_url,
+				"company": self.company,
+				"currency": self.currency,
+				"payment_account": self.bank,
+				"ppa_enabled": 1,
+				"ppa_days_between_attempts": 3,
+				"ppa_max_attempts": 3,
+				"timeout_seconds": 2,
+			}
+		)
+		settings.save(ignore_permissions=True)
+		frappe.clear_document_cache("Billing Settings", "Billing Settings")
+		self.gateway = billing_settings.gateway()
+
+	def customer_with_card(self, name: str, card: str = "pm_card_visa") -> str:
+		customer = make_customer(name)
+		frappe.db.set_value("Customer", customer, {"ppa_enabled": 1, "stripe_id": None})
+		stripe_id = checkout.ensure_stripe_customer(customer, self.gateway)
+		pm = self.api.add_payment_method(stripe_id, card)
+		webhooks.save_payment_method(stripe_id, pm, None)
+		return customer
+
+	def invoice(self, customer: str, rate: float = 57.49, due=None) -> str:
+		si = frappe.get_doc(
+			{
+				"doctype": "Sales Invoice",
+				"customer": customer,
+				"company": self.company,
+				"currency": self.currency,
+				"posting_date": nowdate(),
+				"due_date": due or nowdate(),
+				"items": [{"item_code": make_plan(), "qty": 1, "rate": rate}],
+			}
+		)
+		si.insert(ignore_permissions=True)
+		si.submit()
+		return si.name
+
+	def outstanding(self, invoice: str) -> float:
+		return flt(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"))
+
+	def receipts(self, invoice: str) -> list[str]:
+		return frappe.get_all(
+			"Payment Entry Reference",
+			filters={"reference_name": invoice, "docstatus": 1, "parenttype": "Payment Entry"},
+			pluck="parent",
+		)
+
+	def run_core(self, names, gateway=None, today=None):
+		due = ppa.load_due(names)
+		ledger = ppa.FrappeLedger([d.invoice for d in due])
+		return run_batch(
+			due, ledger, gateway or self.gateway, billing_settings.policy(), getdate(today or nowdate())
+		)
+
+
+class TestPreauthorisedPayments(BillingCase):
+	def test_a_run_charges_due_invoices_once_and_records_payment_entries(self):
+		customer = self.customer_with_card("_Test PPA Good")
+		invoice = self.invoice(customer)
+		later = self.invoice(customer, due=add_days(nowdate(), 10))
+		self.assertIn(invoice, ppa.due_invoice_names())
+		self.assertNotIn(later, ppa.due_invoice_names())
+		report = ppa.run_ppa_batch([invoice])
+		self.assertEqual(report.charged, [invoice])
+		self.assertEqual(self.outstanding(invoice), 0)
+		[entry] = self.receipts(invoice)
+		pi = frappe.db.get_value("Payment Entry", entry, "reference_no")
+		self.assertEqual(self.api.payment_intents[pi]["amount"], 5749)
+		self.assertEqual(self.api.charges_for(invoice), 1)
+		ppa.run_ppa_batch([invoice])  # paid: nothing more
+		self.assertEqual(self.api.charges_for(invoice), 1)
+		self.assertEqual(len(self.receipts(invoice)), 1)
+
+	def test_a_decline_then_a_success_on_the_retry_day(self):
+		customer = self.customer_with_card("_Test PPA Retry", "pm_card_visa_chargeDeclinedInsufficientFunds")
+		invoice = self.invoice(customer)
+		self.assertEqual(ppa.run_ppa_batch([invoice]).declined, [invoice])
+		self.assertEqual(
+			frappe.db.get_value("PPA Attempt", f"ppa:{invoice}:1", "decline_code"), "insufficient_funds"
+		)
+		method = frappe.db.get_value("Saved Payment Method", customer, "payment_method")
+		self.api.payment_methods[method]["_behaviour"] = "pm_card_visa"
+		self.assertIn(invoice, ppa.run_ppa_batch([invoice], today=add_days(nowdate(), 1)).skipped)
+		self.assertEqual(ppa.run_ppa_batch([invoice], today=add_days(nowdate(), 3)).charged, [invoice])
+		self.assertEqual(self.outstanding(invoice), 0)
+		self.assertEqual(self.api.charges_for(invoice), 1)
+
+	def test_suspended_after_the_last_failure_and_reactivated_by_a_payment(self):
+		frappe.db.set_single_value("Billing Settings", "ppa_max_attempts", 1)
+		frappe.clear_document_cache("Billing Settings", "Billing Settings")
+		customer = self.customer_with_card("_Test PPA Suspend", "pm_card_visa_chargeDeclined")
+		location = make_location(customer)
+		sub = frappe.get_doc(
+			{
+				"doctype": "Service Subscription",
+				"customer": customer,
+				"service_location": location.name,
+				"status": "Active",
+				"plan": make_plan(),
+			}
+		).insert(ignore_permissions=True)
+		invoice = self.invoice(customer)
+		report = ppa.run_ppa_batch([invoice])
+		self.assertEqual(report.suspended, [invoice])
+		self.assertEqual(frappe.db.get_value("Service Subscription", sub.name, "status"), "Suspended")
+		ppa.run_ppa_batch([invoice], today=add_days(nowdate(), 30))  # no tries left, nothing again
+		self.assertEqual(
+			[r["params"]["metadata"]["invoice"] for r in self.api.posts("/v1/payment_intents")].count(
+				invoice
+			),
+			1,
+		)
+		# the customer pays through Checkout: the webhook records it and the service comes back
+		url = checkout.checkout_url(invoice)
+		session = url.rsplit("/", 1)[1]
+		payload, header = self.api.pay_checkout(session)
+		webhooks.receive(payload, header)
+		self.assertEqual(self.outstanding(invoice), 0)
+		self.assertEqual(frappe.db.get_value("Service Subscription", sub.name, "status"), "Active")
+
+	def test_killed_after_stripe_charged_before_the_payment_entry(self):
+		customer = self.customer_with_card("_Test PPA Kill")
+		first, second = self.invoice(customer), self.invoice(customer, rate=12.5)
+		original = payments.record_payment
+
+		def dies(*args, **kwargs):
+			raise Killed()
+
+		payments.record_payment = dies
+		try:
+			with self.assertRaises(Killed):
+				self.run_core([first, second])
+		finally:
+			payments.record_payment = original
+		self.assertEqual(self.api.charges_for(first), 1)
+		self.assertEqual(self.receipts(first), [])
+		report = self.run_core([first, second])
+		self.assertEqual((report.recovered, report.charged), ([first], [second]))
+		for invoice in (first, second):
+			self.assertEqual(self.api.charges_for(invoice), 1)
+			self.assertEqual(len(self.receipts(invoice)), 1)
+			self.assertEqual(self.outstanding(invoice), 0)
+
+	def test_killed_between_two_invoices_and_during_a_retry(self):
+		customer = self.customer_with_card("_Test PPA Kill Retry", "pm_card_visa_chargeDeclined")
+		invoice = self.invoice(customer)
+		self.run_core([invoice])
+		method = frappe.db.get_value("Saved Payment Method", customer, "payment_method")
+		self.api.payment_methods[method]["_behaviour"] = "pm_card_visa"
+		other = self.invoice(self.customer_with_card("_Test PPA Kill Other"))
+		gateway = self.gateway
+
+		class DiesAfterCharging:
+			def find_payments(self, *a, **k):
+				return gateway.find_payments(*a, **k)
+
+			def charge_saved_method(self, *a, **k):
+				gateway.charge_saved_method(*a, **k)
+				raise Killed()
+
+		retry_day = add_days(nowdate(), 3)
+		with self.assertRaises(Killed):  # dies on the retry of `invoice`, before `other`
+			self.run_core([invoice, other], DiesAfterCharging(), retry_day)
+		report = self.run_core([invoice, other], today=retry_day)
+		self.assertEqual((report.recovered, report.charged), ([invoice], [other]))
+		for name in (invoice, other):
+			self.assertEqual(self.api.charges_for(name), 1)
+			self.assertEqual(len(self.receipts(name)), 1)
+
+	def test_stripe_down_stops_and_the_next_run_resumes(self):
+		customer = self.customer_with_card("_Test PPA Down")
+		invoice = self.invoice(customer)
+		self.api.fail_next(500, after_effect=True)
+		report = ppa.run_ppa_batch([invoice])
+		self.assertEqual(report.stopped_at, invoice)
+		self.assertEqual(frappe.db.get_value("PPA Attempt", f"ppa:{invoice}:1", "status"), "Started")
+		self.assertEqual(ppa.run_ppa_batch([invoice]).recovered, [invoice])
+		self.assertEqual(self.api.charges_for(invoice), 1)
+		self.assertEqual(len(self.receipts(invoice)), 1)
+
+	def test_the_scheduler_only_enqueues(self):
+		self.invoice(self.customer_with_card("_Test PPA Enqueue"))
+		frappe.db.set_single_value("Billing Settings", "ppa_enabled", 0)
+		frappe.clear_document_cache("Billing Settings", "Billing Settings")
+		self.assertEqual(ppa.enqueue_ppa_runs(), 0)
+
+
+class TestStripeWebhooks(BillingCase):
+	def paid_intent(self, invoice, customer):
+		stripe_id = frappe.db.get_value("Customer", customer, "stripe_id")
+		pm = frappe.db.get_value("Saved Payment Method", customer, "payment_method")
+		amount = to_cents(self.outstanding(invoice), self.currency)
+		result = self.gateway.charge_saved_method(
+			stripe_id, pm, amount, self.currency, f"t:{invoice}", {"invoice": invoice}
+		)
+		return self.api.payment_intents[result.payment_intent]
+
+	def test_each_event_is_stored_once_and_applied_once(self):
+		customer = self.customer_with_card("_Test Hook Once")
+		invoice = self.invoice(customer)
+		intent = self.paid_intent(invoice, customer)
+		payload, header = self.api.signed_event("payment_intent.succeeded", intent)
+		event_id, new = webhooks.receive(payload, header)
+		self.assertTrue(new)
+		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Applied")
+		self.assertEqual(webhooks.receive(payload, header), (event_id, False))  # replayed
+		charge_payload, charge_header = self.api.signed_event(
+			"charge.succeeded", self.api.charges[intent["latest_charge"]]
+		)
+		webhooks.receive(charge_payload, charge_header)  # the same payment, another event
+		self.assertEqual(len(self.receipts(invoice)), 1)
+		self.assertEqual(self.outstanding(invoice), 0)
+
+	def test_a_refund_seen_before_the_payment_ends_right(self):
+		customer = self.customer_with_card("_Test Hook Refund")
+		invoice = self.invoice(customer)
+		intent = self.paid_intent(invoice, customer)
+		self.gateway.refund(intent["id"], 1000, "r1")
+		charge = self.api.charges[intent["latest_charge"]]
+		payload, header = self.api.signed_event("charge.refunded", charge)
+		webhooks.receive(payload, header)
+		late_payload, late_header = self.api.signed_event("payment_intent.succeeded", intent)
+		webhooks.receive(late_payload, late_header)
+		self.assertEqual(len(self.receipts(invoice)), 1)
+		self.assertEqual(payments.refunded_total(intent["id"]), 1000)
+		again_payload, again_header = self.api.signed_event("charge.refunded", charge)  # Stripe resends
+		webhooks.receive(again_payload, again_header)
+		self.assertEqual(payments.refunded_total(intent["id"]), 1000)
+
+	def test_forged_stale_unknown(self):
+		before = frappe.db.count("Stripe Event")
+		payload, header = self.api.signed_event(
+			"payment_intent.succeeded", {"id": "pi_x"}, secret="whsec_forged"
+		)
+		with self.assertRaises(WebhookRejected):
+			webhooks.receive(payload, header)
+		import time
+
+		stale, stale_header = self.api.signed_event(
+			"payment_intent.succeeded", {"id": "pi_x"}, timestamp=int(time.time()) - 600
+		)
+		with self.assertRaises(WebhookRejected):
+			webhooks.receive(stale, stale_header)
+		self.assertEqual(frappe.db.count("Stripe Event"), before)
+		unknown, unknown_header = self.api.signed_event(
+			"customer.created", {"id": "cus_x", "object": "customer"}
+		)
+		event_id, _new = webhooks.receive(unknown, unknown_header)
+		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Acknowledged")
+		orphan = {
+			"id": "pi_orphan",
+			"object": "payment_intent",
+			"amount": 500,
+			"amount_received": 500,
+			"currency": self.currency.lower(),
+			"metadata": {"invoice": "NO-SUCH-INVOICE"},
+		}
+		orphan_payload, orphan_header = self.api.signed_event("payment_intent.succeeded", orphan)
+		event_id, _new = webhooks.receive(orphan_payload, orphan_header)
+		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Needs Review")
+
+	def test_the_endpoint_answers_403_to_a_forgery_and_200_to_stripe(self):
+		from gigafibre_fsm.api.billing import stripe_webhook
+
+		def post(payload, header):
+			environ = EnvironBuilder(
+				method="POST",
+				data=payload,
+				headers={"Stripe-Signature": header},
+				content_type="application/json",
+			).get_environ()
+			frappe.local.request = Request(environ)
+			return stripe_webhook()
+
+		payload, header = self.api.signed_event("customer.created", {"id": "cus_y", "object": "customer"})
+		self.assertEqual(post(payload, header.replace("v1=", "v1=0")).status_code, 403)
+		self.assertEqual(post(payload, header).status_code, 200)
+		self.assertEqual(post(payload, header).status_code, 200)
+
+
+class TestQuebecTaxes(IntegrationTestCase):
+	def test_the_template_comes_from_data(self):
+		company, _bank = company_and_bank()
+		name = taxes.ensure_template(company) or frappe.db.get_value(
+			"Sales Taxes and Charges Template", {"company": company, "title": "Quebec Sales Taxes"}
+		)
+		rates = sorted(r.rate for r in frappe.get_doc("Sales Taxes and Charges Template", name).taxes)
+		self.assertEqual(rates, [5.0, 9.975])
+		self.assertIsNone(taxes.ensure_template(company))  # once
