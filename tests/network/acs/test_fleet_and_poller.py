@@ -133,7 +133,7 @@ def test_the_poller_judges_with_the_configured_thresholds():
 		c = NbiClient(sim.base_url)
 		default = poll_batch(c, [XX230V], now=NOW).states[0]
 		assert (default.rx_dbm, default.tx_dbm, default.optical_status) == (-2.5, 1.73, "critical")
-		close_to_the_olt = OpticalThresholds(rx_warning=-25, rx_critical=-27, rx_max=0)
+		close_to_the_olt = OpticalThresholds(rx_warning=-25, rx_critical=-27, rx_max=-1)
 		relaxed = poll_batch(c, [XX230V], now=NOW, thresholds=close_to_the_olt).states[0]
 		assert relaxed.optical_status == "ok"
 		strict = OpticalThresholds(rx_warning=-2, rx_critical=-2.4, rx_max=5)

@@ -105,7 +105,7 @@ class TestDevicesAndPoller(IntegrationTestCase):
 		try:
 			name = self.equipment[0]
 			frappe.db.set_value("Service Equipment", name, "acs_device_id", doc["_id"])
-			for rx_max, expected in ((-8, "critical"), (0, "ok")):
+			for rx_max, expected in ((-8, "critical"), (-1, "ok")):  # (an empty Float field, 0, is "default")
 				for field, value in (
 					("rx_warning_dbm", -25),
 					("rx_critical_dbm", -27),
