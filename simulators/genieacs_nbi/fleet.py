@@ -4,7 +4,7 @@ Models (mix by weight): TP-Link XX230v (TR-181 `Device.`, GPON ONT with EasyMesh
 TP-Link EX220 (TR-181 router, mesh), Raisecom HT803G (TR-098 `InternetGatewayDevice.`, GPON
 ONT, optics in `X_CT-COM_GponInterfaceConfig` in 0.1 uW as flashman reads them), Huawei
 EG8145V5 (TR-098 with Huawei's `X_GponInterafceConfig`), TP-Link EC220-G5 (TR-098 router).
-Paths follow the sample exports in bench-data/devices and the TR-098 / TR-181 data models.
+Paths follow the real exports in tests/data/devices and the TR-098 / TR-181 data models.
 
 Memory: 10,000 documents must fit comfortably, so leaves whose value does not vary are
 interned (one dict shared by every document) and a large unchanging "filler" subtree, shared
