@@ -27,8 +27,7 @@ def stripe_webhook() -> Response:
 	signature = frappe.get_request_header("Stripe-Signature")
 	try:
 		event_id, new = webhooks.receive(payload, signature)
-	except WebhookRejected:
-		frappe.db.rollback()
+	except WebhookRejected:  # nothing was written
 		return Response("forbidden", status=403, content_type="text/plain")
 	return Response(
 		frappe.as_json({"received": event_id, "new": new}), status=200, content_type="application/json"

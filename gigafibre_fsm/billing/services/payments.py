@@ -42,7 +42,7 @@ def record_payment(invoice: str, payment_intent: str, amount: int, currency: str
 		frappe.throw(_("Sales Invoice {0} is not submitted").format(invoice))
 	with translated_errors():
 		check_currency(currency, si.currency)
-		value = from_cents(amount, currency)
+		value = float(from_cents(amount, currency))  # exact: two decimals round-trip through a float
 		outstanding = to_cents(max(flt(si.outstanding_amount), 0), si.currency)
 	pe = get_payment_entry(
 		"Sales Invoice", invoice, bank_account=settings.payment_account or None, ignore_permissions=True
@@ -53,7 +53,7 @@ def record_payment(invoice: str, payment_intent: str, amount: int, currency: str
 	pe.reference_date = nowdate()
 	pe.paid_amount = pe.received_amount = value
 	for ref in pe.references:  # one row: this invoice; more than owed stays unallocated
-		ref.allocated_amount = from_cents(min(amount, outstanding), currency)
+		ref.allocated_amount = float(from_cents(min(amount, outstanding), currency))
 	pe.remarks = _("Stripe payment {0} for {1}").format(payment_intent, invoice)
 	pe.flags.ignore_permissions = True
 	pe.insert()
@@ -81,7 +81,7 @@ def record_refund(invoice: str, payment_intent: str, refunded_total_cents: int, 
 	si = frappe.get_cached_doc("Sales Invoice", invoice)
 	with translated_errors():
 		check_currency(currency, si.currency)
-		value = from_cents(missing, currency)
+		value = float(from_cents(missing, currency))
 	pe = frappe.new_doc(PAYMENT_ENTRY)
 	pe.update(
 		{

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import convert_utc_to_system_timezone, now_datetime
 
 from gigafibre_fsm.billing.services import payments
 from gigafibre_fsm.billing.services import settings as billing_settings
@@ -53,9 +53,9 @@ def receive(payload: bytes, signature: str | None) -> tuple[str, bool]:
 			"event_type": event.get("type"),
 			"status": "Received",
 			"livemode": 1 if event.get("livemode") else 0,
-			"stripe_created": datetime.fromtimestamp(int(event.get("created") or 0), timezone.utc)
-			.astimezone()
-			.replace(tzinfo=None),
+			"stripe_created": convert_utc_to_system_timezone(
+				datetime.fromtimestamp(int(event.get("created") or 0), timezone.utc).replace(tzinfo=None)
+			).replace(tzinfo=None),
 			"payment_intent": _payment_intent_of(obj),
 			"payload": payload.decode() if isinstance(payload, bytes) else payload,
 		}
@@ -90,6 +90,7 @@ def apply_event(event_id: str) -> str:
 		return row.status if row else "Missing"
 	event = json.loads(row.payload)
 	outcomes, status, invoice = [], "Applied", None
+	frappe.db.savepoint("stripe_event")  # a failure undoes this event's writes, and only those
 	try:
 		for action in plan(event):
 			result, invoice = _apply(action, invoice)
@@ -99,7 +100,7 @@ def apply_event(event_id: str) -> str:
 			elif isinstance(action, Acknowledge) and status == "Applied":
 				status = "Acknowledged"
 	except (GigafibreError, frappe.ValidationError) as e:
-		frappe.db.rollback()
+		frappe.db.rollback(save_point="stripe_event")
 		message = translate(e) if isinstance(e, GigafibreError) else str(e)
 		frappe.db.set_value(
 			EVENT,
