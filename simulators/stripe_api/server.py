@@ -225,7 +225,8 @@ class StripeApiDouble:
 				"amount": session["amount_total"],
 				"currency": session["currency"],
 				"customer": session.get("customer"),
-				"metadata": session["metadata"],
+				# the PaymentIntent carries payment_intent_data.metadata, not the session's
+				"metadata": session["_payment_intent_metadata"],
 			},
 			None,
 		)
@@ -587,6 +588,7 @@ class StripeApiDouble:
 			"created": self.now(),
 			"expires_at": self._clock + 86400,
 			"livemode": False,
+			"_payment_intent_metadata": (params.get("payment_intent_data") or {}).get("metadata") or {},
 		}
 		if mode == "setup":
 			session["setup_intent"] = self._create_setup_intent({"customer": params.get("customer")})["id"]
