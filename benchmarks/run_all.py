@@ -12,6 +12,7 @@ import time
 BENCHMARKS = (
 	"solomon_vrptw",
 	"homberger_200",
+	"fleet_stage",
 	"demo_day",
 	"best_technician_latency",
 	"fleet_summary",

@@ -5,9 +5,10 @@ solver given the same time, side by side in one run.
 	.venv/bin/python -m benchmarks.solomon_vrptw [--quick] [--set solomon|homberger_200] [--time-limit 5]
 
 Objective as in the literature: fewest vehicles, then total Euclidean distance. "ours" is
-`gigafibre_fsm.dispatch.day_planner.engine.solve_vrptw` (what the planner runs, with a vehicle
-cost large enough to put fleet size first); "bare" is `pyvrp.solve` with its defaults (distance
-only) on the same data for the same seconds.
+`gigafibre_fsm.dispatch.day_planner.engine.solve_vrptw` (the planner's solver, fleet stage then
+distance stage); "bare" is `pyvrp.solve` with its defaults (distance only) on the same data for
+the same seconds. Benchmark 4 (`fleet_stage`) compares the fleets with bare PyVRP given a vehicle
+fixed cost. The instances are in `benchmarks/data/vrptw/` (see `benchmarks/data/SOURCES.md`).
 """
 
 from __future__ import annotations
