@@ -38,7 +38,11 @@ def lookup(serial: str | None = None, mac: str | None = None) -> dict:
 	summary = summarize(found.device)
 	equipment = frappe.db.get_value("Service Equipment", {"acs_device_id": summary["device_id"]})
 	if not equipment and serial:
-		equipment = frappe.db.get_value("Service Equipment", {"serial_number": serial.strip()})
+		# the record holds one spelling of a GPON serial (the printed one), the caller may type the other
+		spellings = acs.serial_variants(serial)
+		if summary.get("gpon_serial"):
+			spellings.append(summary["gpon_serial"])
+		equipment = frappe.db.get_value("Service Equipment", {"serial_number": ["in", spellings]})
 	return {"strategy": found.strategy, "equipment": equipment, "summary": summary}
 
 

@@ -88,10 +88,8 @@ class TestDevicesAndPoller(IntegrationTestCase):
 			self.assertIn(state.optical_status, ("ok", "warning", "critical", "unknown"))
 		self.assertFalse(self._state(self.equipment[2]).state_updated_on)  # no ACS id: not polled
 
-	def test_cached_state_follows_the_configured_thresholds(self):
-		"""The poller judges with Network Settings' thresholds, as the live summary does: the
-		operator's XX230v (real export, RX -2.50 dBm) is an overload at the class B+ limit of
-		-8 dBm and fine once the operator raises the limit."""
+	def _xx230v(self) -> dict:
+		"""The operator's XX230v (a real export from the repository's tests/data/devices)."""
 		from simulators.genieacs_nbi import load_device_csv
 
 		exports = os.path.join(
@@ -102,27 +100,55 @@ class TestDevicesAndPoller(IntegrationTestCase):
 			self.skipTest("the repository's tests/data/devices is not beside the app")
 		doc = load_device_csv(found[0])
 		self.sim.add_device(doc)
-		try:
-			name = self.equipment[0]
-			frappe.db.set_value("Service Equipment", name, "acs_device_id", doc["_id"])
-			for rx_max, expected in ((-8, "critical"), (-1, "ok")):  # (an empty Float field, 0, is "default")
-				for field, value in (
-					("rx_warning_dbm", -25),
-					("rx_critical_dbm", -27),
-					("rx_max_dbm", rx_max),
-				):
-					frappe.db.set_single_value("Network Settings", field, value)
-				clear_settings_cache()
-				self.assertEqual(poller.poll_devices([doc["_id"]])["polled"], 1)
-				state = frappe.db.get_value(
-					"Service Equipment", name, ["optical_status", "optical_rx_dbm"], as_dict=True
-				)
-				self.assertEqual(state.optical_status, expected)
-				self.assertAlmostEqual(state.optical_rx_dbm, -2.5)
-				live = api.device_summary(equipment=name)
-				self.assertEqual(live["optical"]["status"], state.optical_status)
-		finally:
-			requests.delete(f"{self.sim.base_url}/devices/{doc['_id']}", timeout=5)
+		self.addCleanup(requests.delete, f"{self.sim.base_url}/devices/{doc['_id']}", timeout=5)
+		return doc
+
+	def test_lookup_by_the_olt_serial_finds_device_and_equipment_in_either_spelling(self):
+		doc = self._xx230v()
+		equipment = (
+			frappe.get_doc(
+				{
+					"doctype": "Service Equipment",
+					"equipment_type": "ONT",
+					"status": "Active",
+					"serial_number": "54504c47b4fb2ac8",  # stored normalised: TPLGB4FB2AC8
+					"service_location": self.location.name,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+		self.assertEqual(frappe.db.get_value("Service Equipment", equipment, "serial_number"), "TPLGB4FB2AC8")
+		frappe.set_user(NOC)
+		for typed in ("TPLGB4FB2AC8", "54504C47B4FB2AC8"):
+			found = api.lookup_device(serial=typed)
+			self.assertEqual(found["summary"]["device_id"], doc["_id"])
+			self.assertEqual(found["summary"]["gpon_serial"], "TPLGB4FB2AC8")
+			self.assertEqual(found["equipment"], equipment)
+
+	def test_cached_state_follows_the_configured_thresholds(self):
+		"""The poller judges with Network Settings' thresholds, as the live summary does: the
+		operator's XX230v (real export, RX -2.50 dBm) is an overload at the class B+ limit of
+		-8 dBm and fine once the operator raises the limit."""
+		doc = self._xx230v()
+		name = self.equipment[0]
+		frappe.db.set_value("Service Equipment", name, "acs_device_id", doc["_id"])
+		for rx_max, expected in ((-8, "critical"), (-1, "ok")):  # (an empty Float field, 0, is "default")
+			for field, value in (
+				("rx_warning_dbm", -25),
+				("rx_critical_dbm", -27),
+				("rx_max_dbm", rx_max),
+			):
+				frappe.db.set_single_value("Network Settings", field, value)
+			clear_settings_cache()
+			self.assertEqual(poller.poll_devices([doc["_id"]])["polled"], 1)
+			state = frappe.db.get_value(
+				"Service Equipment", name, ["optical_status", "optical_rx_dbm"], as_dict=True
+			)
+			self.assertEqual(state.optical_status, expected)
+			self.assertAlmostEqual(state.optical_rx_dbm, -2.5)
+			live = api.device_summary(equipment=name)
+			self.assertEqual(live["optical"]["status"], state.optical_status)
 
 	def test_acs_down_marks_stale_and_backs_off(self):
 		poller.enqueue_device_polls()
