@@ -36,6 +36,16 @@ def bare_fixed_cost(data: pyvrp.ProblemData, time_limit: float, seed: int) -> py
 		).best
 
 
+def _compare(line: dict) -> int:
+	"""1 when ours needs more vehicles than bare, -1 when fewer, 0 when as many. An infeasible
+	solution needs more than any feasible one (PyVRP returns its best infeasible one when it found
+	no feasible solution in time)."""
+	o, b = line["ours"], line["bare"]
+	if o["feasible"] != b["feasible"]:
+		return -1 if o["feasible"] else 1
+	return (o["vehicles"] > b["vehicles"]) - (o["vehicles"] < b["vehicles"])
+
+
 def run(files: list[Path], bks: dict, time_limit: float, seed: int) -> list[dict]:
 	results = []
 	for path in files:
@@ -58,9 +68,8 @@ def run(files: list[Path], bks: dict, time_limit: float, seed: int) -> list[dict
 				"seconds": seconds,
 			}
 		o, b = line["ours"], line["bare"]
-		mark = (
-			" MORE" if o["vehicles"] > b["vehicles"] else (" fewer" if o["vehicles"] < b["vehicles"] else "")
-		)
+		mark = {1: " MORE", -1: " fewer", 0: ""}[_compare(line)]
+		mark += "" if b["feasible"] else " (bare infeasible)"
 		print(
 			f"{name:10} bks {line['bks_vehicles']:2d}v | ours {o['vehicles']:2d}v {o['distance']:8.1f} {o['seconds']:4.1f}s"
 			f" | bare {b['vehicles']:2d}v {b['distance']:8.1f} {b['seconds']:4.1f}s{mark}",
@@ -90,21 +99,22 @@ def report(results: list[dict]) -> None:
 		print(
 			f"{c:5} {len(rs):>3} | {statistics.mean(r['ours']['vehicles'] for r in rs):8.2f} "
 			f"{statistics.mean(r['bare']['vehicles'] for r in rs):8.2f} "
-			f"{sum(r['ours']['vehicles'] > r['bare']['vehicles'] for r in rs):>4} "
-			f"{sum(r['ours']['vehicles'] < r['bare']['vehicles'] for r in rs):>5} | "
+			f"{sum(_compare(r) > 0 for r in rs):>4} "
+			f"{sum(_compare(r) < 0 for r in rs):>5} | "
 			f"{statistics.mean(r['ours']['distance'] for r in rs):9.1f} "
 			f"{statistics.mean(r['bare']['distance'] for r in rs):9.1f} {ratio:>21}"
 		)
-	more = [r["instance"] for r in results if r["ours"]["vehicles"] > r["bare"]["vehicles"]]
-	infeasible = sum(not r[label]["feasible"] for r in results for label in ("ours", "bare"))
+	more = [r["instance"] for r in results if _compare(r) > 0]
+	infeasible = {label: sum(not r[label]["feasible"] for r in results) for label in ("ours", "bare")}
 	print()
 	print(
 		f"ours uses more vehicles than bare on {len(more)} of {len(results)} instances (goal 0)"
 		+ (f": {', '.join(more)}" if more else "")
-		+ f"; infeasible solutions: {infeasible}"
+		+ f"; infeasible solutions: ours {infeasible['ours']}, bare {infeasible['bare']}"
 	)
 	print(
-		"(veh = mean vehicles; dist = mean Euclidean distance; the ratio is ours/bare where both use the same fleet)"
+		"(veh = mean vehicles; dist = mean Euclidean distance; the ratio is ours/bare where both use the same "
+		"fleet; an infeasible solution counts as more vehicles than any feasible one)"
 	)
 
 
@@ -118,7 +128,11 @@ def main(argv=None) -> None:
 	parser.add_argument("--seed", type=int, default=1)
 	parser.add_argument("--only", nargs="*", help="instance names")
 	parser.add_argument("--json", help="write the per-instance figures there")
+	parser.add_argument("--report", help="only print the tables of a --json file written before")
 	args = parser.parse_args(argv)
+	if args.report:
+		report(json.loads(Path(args.report).read_text()))
+		return
 	bks = json.loads((DATA / "BKS.json").read_text())
 	files = sorted(
 		(DATA / "homberger_200").glob("*.txt"), key=lambda f: (_klass(f.stem), len(f.stem), f.stem)
