@@ -166,10 +166,11 @@ class TestPreauthorisedPayments(BillingCase):
 				"doctype": "Service Subscription",
 				"customer": customer,
 				"service_location": location.name,
-				"status": "Active",
 				"plan": make_plan(),
 			}
 		).insert(ignore_permissions=True)
+		sub.status = "Active"
+		sub.save(ignore_permissions=True)
 		invoice = self.invoice(customer)
 		report = ppa.run_ppa_batch([invoice])
 		self.assertEqual(report.suspended, [invoice])
@@ -341,6 +342,7 @@ class TestStripeWebhooks(BillingCase):
 				content_type="application/json",
 			).get_environ()
 			frappe.local.request = Request(environ)
+			frappe.local.request_ip = "203.0.113.7"  # the rate limit counts per IP
 			return stripe_webhook()
 
 		payload, header = self.api.signed_event("customer.created", {"id": "cus_y", "object": "customer"})
