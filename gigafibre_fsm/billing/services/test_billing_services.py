@@ -149,6 +149,12 @@ class TestPreauthorisedPayments(BillingCase):
 		self.assertEqual(
 			frappe.db.get_value("PPA Attempt", f"ppa:{invoice}:1", "decline_code"), "insufficient_funds"
 		)
+		notices = frappe.get_all(
+			"Comment",
+			filters={"reference_doctype": "Sales Invoice", "reference_name": invoice},
+			pluck="content",
+		)
+		self.assertTrue(any("declined" in n and invoice in n for n in notices), notices)
 		method = frappe.db.get_value("Saved Payment Method", customer, "payment_method")
 		self.api.payment_methods[method]["_behaviour"] = "pm_card_visa"
 		self.assertIn(invoice, ppa.run_ppa_batch([invoice], today=add_days(nowdate(), 1)).skipped)
@@ -255,6 +261,66 @@ class TestPreauthorisedPayments(BillingCase):
 		frappe.db.set_single_value("Billing Settings", "ppa_enabled", 0)
 		frappe.clear_document_cache("Billing Settings", "Billing Settings")
 		self.assertEqual(ppa.enqueue_ppa_runs(), 0)
+
+
+class TestCardsCheckoutRefunds(BillingCase):
+	def test_a_customer_saves_a_card_through_a_setup_intent(self):
+		customer = make_customer("_Test Save Card")
+		frappe.db.set_value("Customer", customer, "stripe_id", None)
+		started = checkout.start_card_setup(customer)
+		self.assertTrue(started["client_secret"].startswith(started["setup_intent"]))
+		payload, header = self.api.complete_setup(started["setup_intent"], "pm_card_visa")
+		event_id, _new = webhooks.receive(payload, header)
+		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Applied")
+		saved = frappe.get_doc("Saved Payment Method", customer)
+		self.assertEqual(saved.stripe_customer, frappe.db.get_value("Customer", customer, "stripe_id"))
+		self.assertEqual(
+			saved.payment_method, self.api.setup_intents[started["setup_intent"]]["payment_method"]
+		)
+
+	def test_checkout_then_a_partial_refund_from_the_desk(self):
+		customer = make_customer("_Test Checkout Refund")
+		invoice = self.invoice(customer, rate=80)
+		url = checkout.checkout_url(invoice)
+		self.assertEqual(url, checkout.checkout_url(invoice))  # a double click: the same page
+		payload, header = self.api.pay_checkout(url.rsplit("/", 1)[1])
+		webhooks.receive(payload, header)
+		self.assertEqual(self.outstanding(invoice), 0)
+		done = checkout.refund(invoice, "30.00", "requested_by_customer")
+		self.assertEqual(done["amount"], 3000)
+		pi = self.api.refunds[done["refund"]]["payment_intent"]
+		self.assertEqual(payments.refunded_total(pi), 3000)
+		# Stripe's charge.refunded arrives after: already recorded, nothing more
+		charge = self.api.charges[self.api.payment_intents[pi]["latest_charge"]]
+		payload, header = self.api.signed_event("charge.refunded", charge)
+		webhooks.receive(payload, header)
+		self.assertEqual(payments.refunded_total(pi), 3000)
+
+	def test_the_methods_ask_who_is_calling(self):
+		from gigafibre_fsm.api import billing as api
+		from gigafibre_fsm.tests.factories import make_user
+
+		mine = make_customer("_Test Portal Owner")
+		invoice = self.invoice(mine)
+		stranger = make_user("billing.stranger@example.com", "Customer", user_type="Website User")
+		dispatcher = make_user("billing.dispatcher@example.com", "Dispatcher")
+		agent = make_user("billing.agent@example.com", "Billing Agent")
+		for user, allowed in ((stranger, False), (dispatcher, False), (agent, True)):
+			frappe.set_user(user)
+			try:
+				if allowed:
+					self.assertIn("url", api.pay_invoice(invoice))
+					continue
+				with self.assertRaises(frappe.PermissionError):
+					api.pay_invoice(invoice)
+				with self.assertRaises(frappe.PermissionError):
+					api.save_card(mine)
+				with self.assertRaises(frappe.PermissionError):
+					api.refund(invoice)
+				with self.assertRaises(frappe.PermissionError):
+					api.run_preauthorised_payments()
+			finally:
+				frappe.set_user("Administrator")
 
 
 class TestStripeWebhooks(BillingCase):
