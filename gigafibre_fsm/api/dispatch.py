@@ -6,7 +6,14 @@ Thin: check the caller, parse the arguments, call `dispatch.services`.
 import frappe
 from frappe.rate_limiter import rate_limit
 
-from gigafibre_fsm.dispatch.services import board, calendars, day_planning, job_offers, technician_ranking
+from gigafibre_fsm.dispatch.services import (
+	board,
+	calendars,
+	day_planning,
+	job_offers,
+	recurring_jobs,
+	technician_ranking,
+)
 from gigafibre_fsm.permissions import roles
 from gigafibre_fsm.permissions.services import guards
 from gigafibre_fsm.permissions.services.guards import require_role
@@ -14,9 +21,11 @@ from gigafibre_fsm.permissions.services.guards import require_role
 
 @frappe.whitelist(methods=["GET", "POST"])
 def preview_day_plan(date: str, time_limit: float | None = None) -> dict:
-	"""Plan a day without writing anything; returns routes, ETAs, unassigned jobs and a plan_id."""
+	"""Plan a day in a background job, writing nothing. The board gets the progress
+	(`day_plan_progress`) and the plan (`day_plan_ready`: routes, ETAs, unassigned jobs and a
+	plan_id) by realtime events; `time_limit` is capped by Dispatch Settings."""
 	require_role(roles.DISPATCH)
-	return day_planning.preview(date, float(time_limit) if time_limit else None)
+	return day_planning.enqueue_preview(date, time_limit)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -45,6 +54,18 @@ def move_job(
 		"technician": doc.technician,
 		"modified": str(doc.modified),
 	}
+
+
+@frappe.whitelist(methods=["POST"])
+def edit_recurring_job(
+	job: str, scope: str, changes: str | dict, expected_modified: str | None = None
+) -> dict:
+	"""Change a job of a repeating series: `scope` "this", "following" (this and the following
+	jobs) or "all"; `changes` are Dispatch Job fields (JSON)."""
+	require_role(roles.DISPATCH)
+	if isinstance(changes, str):
+		changes = frappe.parse_json(changes)
+	return recurring_jobs.edit_job(job, scope, changes or {}, expected_modified)
 
 
 @frappe.whitelist(methods=["GET"])

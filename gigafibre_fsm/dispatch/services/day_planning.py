@@ -33,6 +33,10 @@ PRIORITY = {
 	"Urgent": day_planner.PRIORITY_URGENT,
 }
 PREVIEW_TTL_S = 3600
+PREVIEW_JOB = "gigafibre_fsm.dispatch.services.day_planning.run_preview"
+PROGRESS_EVENT = "day_plan_progress"
+RESULT_EVENT = "day_plan_ready"
+DEFAULT_TIME_LIMIT_S, DEFAULT_MAX_TIME_LIMIT_S = 10, 60
 
 
 def load_technicians(day: date, tz: str) -> tuple[list[day_planner.PlanTechnician], list[str]]:
@@ -108,13 +112,109 @@ def load_jobs(day: date) -> tuple[list[day_planner.PlanJob], dict[str, str], dic
 	return planned, versions, unplaceable
 
 
-def preview(day, time_limit_s: float | None = None) -> dict:
-	"""Plan `day` and keep the plan for `apply`; returns it as plain data for the board."""
+def time_limit(requested=None, settings=None) -> float:
+	"""The solver's time limit: the one asked for, or the setting's, never over the setting's
+	maximum (a dispatcher cannot hold a worker for longer than the site allows)."""
+	settings = settings or dispatch_settings()
+	most = float(settings.get("max_planning_time_limit") or DEFAULT_MAX_TIME_LIMIT_S)
+	default = float(settings.planning_time_limit or DEFAULT_TIME_LIMIT_S)
+	try:
+		asked = float(requested) if requested not in (None, "") else default
+	except (TypeError, ValueError):
+		frappe.throw(_("The time limit must be a number of seconds"))
+	if asked <= 0:
+		asked = default
+	return max(0.1, min(asked, most))
+
+
+def enqueue_preview(day, time_limit_s=None) -> dict:
+	"""Plan `day` in a background job; the board gets its progress and the plan by realtime
+	events. A preview of the same day already queued or running is not started again: whoever
+	asked meanwhile gets the same result."""
+	day = getdate(day)
+	limit = time_limit(time_limit_s)
+	frappe.cache.sadd(_waiters_key(day), frappe.session.user)
+	frappe.cache.expire(frappe.cache.make_key(_waiters_key(day)), PREVIEW_TTL_S)
+	job = frappe.enqueue(
+		PREVIEW_JOB,
+		queue="long",
+		timeout=int(limit) + 300,
+		job_id=_job_id(day),
+		deduplicate=True,
+		now=bool(frappe.flags.in_test),
+		day=str(day),
+		time_limit_s=limit,
+	)
+	return {"date": str(day), "time_limit": limit, "queued": job is not None}
+
+
+def run_preview(day: str, time_limit_s: float) -> dict | None:
+	"""Background job: plan the day and push the plan (or the error) to whoever asked."""
+	day = getdate(day)
+	lock = frappe.cache.make_key(f"gigafibre_fsm:day_plan_running:{day}")
+	if not frappe.cache.set(lock, frappe.session.user, nx=True, ex=int(time_limit_s) + 300):
+		return None  # another worker is planning this day: its result goes to the same people
+	try:
+		_progress(day, "loading", 5, _("Loading technicians and jobs"), time_limit=time_limit_s)
+		try:
+			result = preview(
+				day,
+				time_limit_s,
+				progress=lambda stage, percent, text: _progress(
+					day, stage, percent, text, time_limit=time_limit_s
+				),
+			)
+		except Exception as error:  # the board is told; a bug is also raised to the job's log
+			message = str(getattr(error, "message", None) or error) or _("Planning failed")
+			_publish(day, RESULT_EVENT, {"date": str(day), "error": message})
+			if not isinstance(error, frappe.ValidationError):
+				raise
+			return None
+		_progress(day, "done", 100, _("Done"))
+		_publish(day, RESULT_EVENT, {"date": str(day), "plan": result})
+		return result
+	finally:
+		frappe.cache.delete(lock)
+		frappe.cache.delete_value(_waiters_key(day))
+
+
+def _progress(day: date, stage: str, percent: int, text: str, **extra) -> None:
+	_publish(
+		day, PROGRESS_EVENT, {"date": str(day), "stage": stage, "percent": percent, "message": text, **extra}
+	)
+
+
+def _publish(day: date, event: str, message: dict) -> None:
+	users = frappe.cache.smembers(_waiters_key(day)) or []
+	for user in sorted(u.decode() if isinstance(u, bytes) else u for u in users):
+		frappe.publish_realtime(event, message, user=user)
+
+
+def _waiters_key(day: date) -> str:
+	return f"gigafibre_fsm:day_plan_waiters:{day}"
+
+
+def _job_id(day: date) -> str:
+	return f"day_plan_preview:{day}"
+
+
+def preview(day, time_limit_s: float | None = None, progress=None) -> dict:
+	"""Plan `day` and keep the plan for `apply`; returns it as plain data for the board.
+	`progress(stage, percent, text)` is told when the solver starts."""
 	day = getdate(day)
 	settings = dispatch_settings()
 	tz = dispatch_time_zone(settings)
 	technicians, warnings = load_technicians(day, tz)
 	jobs, versions, unplaceable = load_jobs(day)
+	limit = time_limit(time_limit_s, settings)
+	if progress:
+		progress(
+			"planning",
+			20,
+			_("Planning {0} jobs for {1} technicians (up to {2} s)").format(
+				len(jobs), len(technicians), round(limit)
+			),
+		)
 	working = {t.name for t in technicians}
 	for job in [
 		j for j in jobs if j.status != day_planner.STATUS_SCHEDULED and j.locked_technician not in working
@@ -131,7 +231,7 @@ def preview(day, time_limit_s: float | None = None) -> dict:
 			technicians,
 			jobs,
 			travel_time_provider(settings),
-			time_limit_s or settings.planning_time_limit or 10,
+			limit,
 			day=day,
 			timezone=tz,
 			now=_now_if_today(day, tz),

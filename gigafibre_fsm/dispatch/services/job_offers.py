@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import get_url, now_datetime
+from frappe.utils import get_system_timezone, get_url
 
 from gigafibre_fsm.dispatch import job_offers, work_schedule
 from gigafibre_fsm.dispatch.services import technician_ranking
@@ -20,7 +20,17 @@ OFFER_EVENT = "job_offer"
 
 
 def _aware(value: datetime) -> datetime:
-	return value.replace(tzinfo=dispatch_zone())
+	"""A Datetime field's value (the site's system time zone, naive) as an aware instant."""
+	return value.replace(tzinfo=work_schedule.get_zone(get_system_timezone()))
+
+
+def _stored(value: datetime) -> datetime:
+	"""An aware instant as a Datetime field holds it (naive, in the site's system time zone)."""
+	return value.astimezone(work_schedule.get_zone(get_system_timezone())).replace(tzinfo=None)
+
+
+def _now() -> datetime:
+	return datetime.now(dispatch_zone())
 
 
 def offer_link(token: str) -> str:
@@ -36,10 +46,10 @@ def offer_job(job_name: str, technicians: list[str] | None = None) -> list[dict]
 		technicians = [c["technician"] for c in technician_ranking.rank_for_job(job_name)["ranked"]]
 	if not technicians:
 		frappe.throw(_("No technician can take this job at that time"))
-	now = now_datetime()
+	now = _now()
 	ttl = timedelta(minutes=dispatch_settings().offer_ttl_minutes or 30)
 	with translated_errors():
-		offers = job_offers.make_offers(job.name, technicians, _aware(now), ttl)
+		offers = job_offers.make_offers(job.name, technicians, now, ttl)
 	sent = []
 	for offer in offers:
 		frappe.get_doc(
@@ -48,8 +58,8 @@ def offer_job(job_name: str, technicians: list[str] | None = None) -> list[dict]
 				"job": job.name,
 				"technician": offer.technician,
 				"status": "Pending",
-				"offered_on": now,
-				"expires_on": offer.expires_at.replace(tzinfo=None),
+				"offered_on": _stored(now),
+				"expires_on": _stored(offer.expires_at),
 				"token_hash": job_offers.hash_offer_token(offer.token),
 			}
 		).insert(ignore_permissions=True)
@@ -57,7 +67,7 @@ def offer_job(job_name: str, technicians: list[str] | None = None) -> list[dict]
 		sent.append(
 			{
 				"technician": offer.technician,
-				"expires_on": str(offer.expires_at.replace(tzinfo=None)),
+				"expires_on": str(_stored(offer.expires_at)),
 				"sms": sms,
 			}
 		)
@@ -134,7 +144,7 @@ def accept_offer(token: str) -> dict:
 	offer = _core_offer(token, row)
 	with translated_errors():
 		decision = job_offers.decide_acceptance(
-			offer, job_offers.job_state_from(row.job, status, technician), _aware(now_datetime())
+			offer, job_offers.job_state_from(row.job, status, technician), _now()
 		)
 	if isinstance(decision, job_offers.Refused):
 		if decision.reason == job_offers.RefusalReason.EXPIRED and row.status == "Pending":
@@ -149,14 +159,21 @@ def accept_offer(token: str) -> dict:
 		job.technician = row.technician
 		job.flags.ignore_permissions = True  # the token is the technician's authority here
 		job.save()
-		now = now_datetime()
+		now = _stored(_now())
 		frappe.db.set_value("Dispatch Job Offer", row.name, {"status": "Accepted", "responded_on": now})
-		for other in frappe.get_all(
+		# the other live offers of the job; the shell tells offers apart by their token's hash
+		others = frappe.get_all(
 			"Dispatch Job Offer",
 			filters={"job": row.job, "status": "Pending", "name": ("!=", row.name)},
-			pluck="name",
+			fields=["name", "job", "technician", "status", "expires_on", "token_hash"],
+		)
+		by_hash = {other.token_hash: other.name for other in others}
+		for withdrawn in job_offers.offers_to_withdraw(
+			[_core_offer(other.token_hash, other) for other in others], decision
 		):
-			frappe.db.set_value("Dispatch Job Offer", other, {"status": "Withdrawn", "responded_on": now})
+			frappe.db.set_value(
+				"Dispatch Job Offer", by_hash[withdrawn.token], {"status": "Withdrawn", "responded_on": now}
+			)
 	return {"accepted": True, "job": row.job, "message": _("The job is yours")}
 
 
@@ -164,7 +181,7 @@ def decline_offer(token: str) -> dict:
 	row = _offer_row(token)
 	if row.status == "Pending":
 		frappe.db.set_value(
-			"Dispatch Job Offer", row.name, {"status": "Declined", "responded_on": now_datetime()}
+			"Dispatch Job Offer", row.name, {"status": "Declined", "responded_on": _stored(_now())}
 		)
 	return {"declined": True}
 
@@ -189,6 +206,8 @@ def offer_details(token: str) -> dict:
 def expire_offers() -> None:
 	"""Scheduler: pending offers past their time become Expired (acceptance checks it anyway)."""
 	for name in frappe.get_all(
-		"Dispatch Job Offer", filters={"status": "Pending", "expires_on": ("<", now_datetime())}, pluck="name"
+		"Dispatch Job Offer",
+		filters={"status": "Pending", "expires_on": ("<", _stored(_now()))},
+		pluck="name",
 	):
 		frappe.db.set_value("Dispatch Job Offer", name, "status", "Expired")

@@ -2,6 +2,8 @@
 # For license information, please see license.txt
 """The dispatch shell end to end on a real site: plan a day, move a job, rank, iCal."""
 
+from unittest.mock import patch
+
 import frappe
 from icalendar import Calendar
 
@@ -59,6 +61,25 @@ class DispatchDay(IntegrationTestCase):
 		frappe.set_user("Administrator")
 
 
+def preview_from_the_board(**args):
+	"""Ask for a preview as the board does; the background job runs inline under tests. Returns
+	the answer and the realtime events it pushed: [(event, message, user)]."""
+	with patch("frappe.publish_realtime") as publish:
+		answer = api.preview_day_plan(DAY, **args)
+	events = [
+		(c.args[0], c.args[1], c.kwargs.get("user"))
+		for c in publish.call_args_list
+		if c.args[0] in (day_planning.PROGRESS_EVENT, day_planning.RESULT_EVENT)
+	]
+	return answer, events
+
+
+def plan_of(events):
+	ready = [message for event, message, _user in events if event == day_planning.RESULT_EVENT]
+	assert len(ready) == 1, ready
+	return ready[0]["plan"]
+
+
 class TestDayPlan(DispatchDay):
 	def test_preview_then_apply_assigns_by_skill_and_explains_the_rest(self):
 		splice = make_job(
@@ -73,7 +94,15 @@ class TestDayPlan(DispatchDay):
 		)
 		nowhere = make_job("No coordinates", 0, 0, technician=self.installer)
 
-		plan = api.preview_day_plan(DAY)
+		answer, events = preview_from_the_board()
+		self.assertTrue(answer["queued"])
+		# progress, then the plan, pushed to the dispatcher who asked
+		self.assertEqual(
+			[m["stage"] for e, m, _u in events if e == day_planning.PROGRESS_EVENT],
+			["loading", "planning", "done"],
+		)
+		self.assertEqual({u for _e, _m, u in events}, {frappe.session.user})
+		plan = plan_of(events)
 		placed = {s["job"]: r["technician"] for r in plan["routes"] for s in r["stops"] if s["kind"] == "job"}
 		self.assertEqual(placed, {splice.name: self.splicer, install.name: self.installer})
 		unassigned = {u["job"]: u["reason"] for u in plan["unassigned"]}
@@ -103,6 +132,45 @@ class TestDayPlan(DispatchDay):
 		with self.assertRaises(frappe.TimestampMismatchError):
 			day_planning.apply(plan["plan_id"])
 		self.assertIsNone(frappe.db.get_value("Dispatch Job", first.name, "technician"))
+
+	def test_a_client_cannot_ask_for_more_than_the_configured_time(self):
+		frappe.db.set_single_value("Dispatch Settings", "max_planning_time_limit", 2)
+		make_job("Install ONT", 45.51, -73.57, required_tags=[{"tag": "ONT Installation", "level": 1}])
+		solver = day_planning.day_planner.plan_day
+		for asked, used in ((600, 2.0), (1.5, 1.5), (-5, 1.0), (None, 1.0)):
+			with patch.object(day_planning.day_planner, "plan_day", wraps=solver) as plan_day:
+				answer, events = preview_from_the_board(
+					**({"time_limit": asked} if asked is not None else {})
+				)
+			self.assertEqual(answer["time_limit"], used)
+			self.assertEqual(plan_day.call_args.args[3], used)
+			self.assertTrue(plan_of(events)["routes"])
+
+	def test_two_previews_of_one_day_do_not_both_run(self):
+		# the same day asked twice: one background job (deduplicated by its id) ...
+		with patch("frappe.enqueue") as enqueue:
+			api.preview_day_plan(DAY)
+		self.assertEqual(enqueue.call_args.kwargs["job_id"], f"day_plan_preview:{DAY}")
+		self.assertTrue(enqueue.call_args.kwargs["deduplicate"])
+		# ... and a job that starts while another worker plans that day does nothing
+		lock = frappe.cache.make_key(f"gigafibre_fsm:day_plan_running:{DAY}")
+		frappe.cache.set(lock, "someone", ex=60)
+		try:
+			with patch.object(day_planning.day_planner, "plan_day") as plan_day:
+				answer, events = preview_from_the_board()
+			plan_day.assert_not_called()
+			self.assertFalse(answer["queued"])
+			self.assertEqual(events, [])
+		finally:
+			frappe.cache.delete(lock)
+
+	def test_a_day_that_cannot_be_planned_is_reported_to_the_board(self):
+		with patch.object(
+			day_planning, "load_jobs", side_effect=frappe.ValidationError("Job JOB-1 has no duration")
+		):
+			_answer, events = preview_from_the_board()
+		ready = [m for e, m, _u in events if e == day_planning.RESULT_EVENT]
+		self.assertEqual(ready, [{"date": DAY, "error": "Job JOB-1 has no duration"}])
 
 	def test_only_dispatchers_plan(self):
 		from gigafibre_fsm.tests.factories import make_user

@@ -1,14 +1,17 @@
 # Copyright (c) 2026, Gigafibre and contributors
 # For license information, please see license.txt
 
+from datetime import datetime
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_datetime, get_system_timezone, getdate
+from frappe.utils import getdate
 
 from gigafibre_fsm.dispatch import job_rules, recurrence, work_schedule
-from gigafibre_fsm.dispatch.services import job_completion
+from gigafibre_fsm.dispatch.services import job_completion, recurring_jobs
 from gigafibre_fsm.dispatch.services.board import assignment_changed, publish_assignment_change
+from gigafibre_fsm.dispatch.services.settings import dispatch_zone
 from gigafibre_fsm.permissions.services.scopes import is_only_field_technician
 from gigafibre_fsm.services.core_errors import translated_errors
 from gigafibre_fsm.services.links import require_existing_links
@@ -37,29 +40,49 @@ class DispatchJob(Document):
 				_time_or_none(self.start_time),
 				self.duration_minutes,
 			)
-			self.validate_recurrence()
+			self.validate_recurrence(before)
 		self.validate_location_belongs_to_customer()
+		if self.recurrence_rule and not self.recurring_series:
+			# the first job of a new series: the series keeps the rule, this job is its first day
+			recurring_jobs.start_series(self)
+			self.flags.series_started = True
 
 	def on_update(self):
 		if assignment_changed(self):
 			publish_assignment_change(self)
 		if self.status == "Completed" and self.has_value_changed("status"):
 			job_completion.on_job_completed(self)
+		if self.flags.series_started:
+			recurring_jobs.enqueue_generation(self.recurring_series)
 
-	def validate_recurrence(self):
+	def on_trash(self):
+		recurring_jobs.job_deleted(self)
+
+	def validate_recurrence(self, before):
+		if self.recurring_series:
+			# a job of a series: its rule is the series'; "this and following" or "all" changes it
+			changed = before and any(
+				str(self.get(f) or "").strip() != str(before.get(f) or "").strip()
+				for f in ("recurrence_rule", "recurrence_exceptions")
+			)
+			if changed and not frappe.flags.get("dispatch_series_sync"):
+				frappe.throw(
+					_(
+						"The repeat rule and skipped dates belong to the series: change them for this "
+						"and the following jobs, or for all jobs of the series"
+					)
+				)
+			return
 		if not self.recurrence_rule:
 			return
-		zone = work_schedule.get_zone(get_system_timezone())
-		start = get_datetime(f"{self.scheduled_date or getdate()} {self.start_time or '08:00:00'}")
-		self.recurrence_rule = recurrence.validate_rrule(self.recurrence_rule, start.replace(tzinfo=zone))
-		for line in (self.recurrence_exceptions or "").splitlines():
-			if line.strip():
-				try:
-					getdate(line.strip())
-				except Exception:
-					frappe.throw(
-						_("Skipped date {0} is not a date (expected YYYY-MM-DD)").format(line.strip())
-					)
+		if not self.scheduled_date:
+			frappe.throw(_("A repeating job needs the date of its first occurrence"))
+		start = work_schedule.parse_time(self.start_time or self.window_start or "08:00")
+		first = datetime.combine(getdate(self.scheduled_date), start, tzinfo=dispatch_zone())
+		self.recurrence_rule = recurrence.validate_job_rule(self.recurrence_rule, first)
+		self.recurrence_exceptions = recurrence.format_skipped_dates(
+			recurrence.parse_skipped_dates(self.recurrence_exceptions)
+		)
 
 	def validate_location_belongs_to_customer(self):
 		if self.service_location:

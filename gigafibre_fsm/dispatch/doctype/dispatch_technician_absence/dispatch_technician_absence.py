@@ -2,9 +2,10 @@
 # For license information, please see license.txt
 
 from frappe.model.document import Document
-from frappe.utils import get_datetime, get_system_timezone
+from frappe.utils import get_datetime
 
 from gigafibre_fsm.dispatch import work_schedule
+from gigafibre_fsm.dispatch.services.settings import dispatch_zone
 from gigafibre_fsm.services.core_errors import translated_errors
 from gigafibre_fsm.services.links import require_existing_links
 
@@ -12,8 +13,8 @@ from gigafibre_fsm.services.links import require_existing_links
 class DispatchTechnicianAbsence(Document):
 	def validate(self):
 		require_existing_links(self)
-		# Datetime fields hold the site's wall time; the core wants aware instants.
-		zone = work_schedule.get_zone(get_system_timezone())
+		# The times are wall-clock times in the dispatch time zone, as the planner reads them.
+		zone = dispatch_zone()
 		with translated_errors():
 			work_schedule.validate_absence(
 				work_schedule.Absence(

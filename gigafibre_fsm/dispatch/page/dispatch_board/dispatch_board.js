@@ -34,6 +34,12 @@ class DispatchBoard {
 			default: frappe.datetime.get_today(),
 			change: () => this.load(),
 		});
+		this.time_limit_field = page.add_field({
+			fieldname: "time_limit",
+			label: __("Solver time (s)"),
+			fieldtype: "Int",
+			description: __("Empty: the time set in Dispatch Settings; never more than its maximum"),
+		});
 		page.set_primary_action(__("Plan the day"), () => this.plan_day(), "calendar");
 		page.set_secondary_action(__("Refresh"), () => this.load(), "refresh");
 		page.add_inner_button(__("Previous day"), () => this.shift_day(-1));
@@ -47,6 +53,9 @@ class DispatchBoard {
 			</div>
 		</div>`).appendTo(page.main);
 		frappe.realtime.on("dispatch_job_changed", (data) => this.on_job_changed(data));
+		// a day is planned in a background job: its progress and its plan arrive by realtime events
+		frappe.realtime.on("day_plan_progress", (data) => this.on_plan_progress(data));
+		frappe.realtime.on("day_plan_ready", (data) => this.on_plan_ready(data));
 	}
 
 	get date() {
@@ -130,7 +139,7 @@ class DispatchBoard {
 		const time = job.start_time ? `${job.start_time} · ` : "";
 		const $block = $(`<div class="db-job db-status-${frappe.scrub(job.status)}" draggable="${!assisting}"
 			data-job="${frappe.utils.escape_html(job.name)}" title="${label}">
-			<div class="db-job-title">${assisting ? "+ " : ""}${label}</div>
+			<div class="db-job-title">${assisting ? "+ " : ""}${job.recurring_series ? "↻ " : ""}${label}</div>
 			<div class="db-job-meta">${time}${duration} min · ${__(job.status)}</div>
 		</div>`);
 		if (!in_list && start !== null) {
@@ -190,6 +199,25 @@ class DispatchBoard {
 			.catch(() => this.load()); // the server's message (e.g. the conflict) is already shown
 	}
 
+	// "this and following" or "all": the server changes the series and keeps its jobs in step
+	edit_series(job, scope, changes) {
+		const changed = {};
+		Object.keys(changes).forEach((key) => {
+			if ((changes[key] || "") !== (job[key] || "")) changed[key] = changes[key];
+		});
+		return frappe
+			.call({
+				method: DB_API + "edit_recurring_job",
+				args: { job: job.name, scope, changes: changed, expected_modified: job.modified },
+				freeze: true,
+			})
+			.then(() => {
+				frappe.show_alert({ message: __("The series was changed"), indicator: "green" });
+				this.load();
+			})
+			.catch(() => this.load());
+	}
+
 	job_dialog(name) {
 		const job = this.jobs[name];
 		if (!job) return;
@@ -203,15 +231,33 @@ class DispatchBoard {
 				{ fieldtype: "Select", fieldname: "technician", label: __("Technician"), options, default: job.technician || "" },
 				{ fieldtype: "Date", fieldname: "scheduled_date", label: __("Date"), default: job.scheduled_date },
 				{ fieldtype: "Data", fieldname: "start_time", label: __("Start Time"), default: job.start_time || "", description: __("HH:MM") },
-			],
+			].concat(
+				job.recurring_series
+					? [
+							{
+								fieldtype: "Select",
+								fieldname: "scope",
+								label: __("Apply to"),
+								options: RECURRENCE_SCOPES(),
+								default: "this",
+								description: __("This job repeats (series {0})", [job.recurring_series]),
+							},
+					  ]
+					: []
+			),
 			primary_action_label: __("Move"),
 			primary_action: (values) => {
 				dialog.hide();
-				this.move(job, {
+				const changes = {
 					technician: values.technician || "",
 					scheduled_date: values.scheduled_date,
 					start_time: values.start_time || job.start_time,
-				});
+				};
+				if (job.recurring_series && values.scope && values.scope !== "this") {
+					this.edit_series(job, values.scope, changes);
+				} else {
+					this.move(job, changes);
+				}
 			},
 			secondary_action_label: __("Best technicians"),
 			secondary_action: () => {
@@ -278,9 +324,54 @@ class DispatchBoard {
 	}
 
 	plan_day() {
+		const args = { date: this.date };
+		const limit = this.time_limit_field.get_value();
+		if (limit) args.time_limit = limit;
+		this.planning = { date: this.date, started: Date.now() };
+		this.show_plan_progress(2, __("Waiting for a worker…"));
 		frappe
-			.call({ method: DB_API + "preview_day_plan", args: { date: this.date }, freeze: true, freeze_message: __("Planning the day…") })
-			.then((r) => this.show_plan(r.message));
+			.call({ method: DB_API + "preview_day_plan", args })
+			.then((r) => {
+				if (!r.message.queued) {
+					frappe.show_alert({ message: __("This day is already being planned; its plan will show here"), indicator: "blue" });
+				}
+			})
+			.catch(() => this.stop_plan_progress());
+	}
+
+	on_plan_progress(data) {
+		if (!this.planning || data.date !== this.planning.date) return;
+		this.planning.time_limit = data.time_limit;
+		if (data.stage === "planning") {
+			// the solver says nothing until it is done: advance the bar over its time limit
+			const started = Date.now();
+			clearInterval(this.planning.timer);
+			this.planning.timer = setInterval(() => {
+				const share = Math.min(1, (Date.now() - started) / 1000 / Math.max(1, data.time_limit || 10));
+				this.show_plan_progress(data.percent + Math.round(share * (95 - data.percent)), data.message);
+			}, 500);
+		}
+		this.show_plan_progress(data.percent, data.message);
+	}
+
+	on_plan_ready(data) {
+		if (!this.planning || data.date !== this.planning.date) return;
+		this.stop_plan_progress();
+		if (data.error) {
+			frappe.msgprint({ title: __("The day could not be planned"), message: frappe.utils.escape_html(data.error), indicator: "red" });
+			return;
+		}
+		this.show_plan(data.plan);
+	}
+
+	show_plan_progress(percent, message) {
+		frappe.show_progress(__("Planning {0}", [frappe.datetime.str_to_user(this.planning.date)]), percent, 100, message || "");
+	}
+
+	stop_plan_progress() {
+		if (this.planning) clearInterval(this.planning.timer);
+		this.planning = null;
+		frappe.hide_progress();
 	}
 
 	show_plan(plan) {
@@ -329,6 +420,15 @@ class DispatchBoard {
 		</div>`);
 		dialog.show();
 	}
+}
+
+// Choices when a change touches a job of a repeating series (values understood by edit_recurring_job).
+function RECURRENCE_SCOPES() {
+	return [
+		{ label: __("This job only"), value: "this" },
+		{ label: __("This and the following jobs"), value: "following" },
+		{ label: __("All jobs of the series"), value: "all" },
+	];
 }
 
 function to_minutes(hhmm) {

@@ -9,7 +9,7 @@ from gigafibre_fsm.permissions.services.guards import require_role
 JOB_FIELDS = [
 	"name", "subject", "job_type", "status", "priority", "technician", "technician_name", "scheduled_date",
 	"start_time", "duration_minutes", "window_start", "window_end", "customer", "service_location",
-	"locked", "modified",
+	"locked", "modified", "recurring_series", "occurrence_date",
 ]  # fmt: skip
 
 
@@ -58,4 +58,5 @@ def get_board(date: str) -> dict:
 		job.assistants = [a.technician for a in assistants if a.parent == job.name]
 		job.modified = str(job.modified)
 		job.scheduled_date = str(job.scheduled_date)
+		job.occurrence_date = str(job.occurrence_date or "")
 	return {"date": str(day), "technicians": technicians, "jobs": jobs}
