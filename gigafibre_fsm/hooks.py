@@ -104,5 +104,7 @@ scheduler_events = {
 	"hourly": [
 		# Billing: batches of due invoices of customers on pre-authorised payment
 		"gigafibre_fsm.billing.services.ppa.enqueue_ppa_runs",
+		# Billing: Stripe events whose application failed, tried again
+		"gigafibre_fsm.billing.services.webhooks.retry_failed_events",
 	],
 }

@@ -3,7 +3,8 @@
 The rates and names are in billing/data/quebec_sales_taxes.json (with their sources), not in
 code: when a rate changes, the file changes. Each company gets its two tax accounts (under its
 "Duties and Taxes" group) and the template, created once and left alone after (an accountant
-may have edited them).
+may have edited them). The template becomes the company's default when it has none, so that
+ERPNext puts both taxes on every new Sales Invoice (and on those its Subscriptions generate).
 """
 
 import json
@@ -45,7 +46,10 @@ def ensure_template(company: str) -> str | None:
 			"doctype": "Sales Taxes and Charges Template",
 			"title": data["title"],
 			"company": company,
-			"is_default": 0,
+			# the company's default unless it has one: ERPNext then puts it on every new invoice
+			"is_default": 0
+			if frappe.db.exists("Sales Taxes and Charges Template", {"company": company, "is_default": 1})
+			else 1,
 			"taxes": rows,
 		}
 	)

@@ -365,6 +365,29 @@ class TestStripeWebhooks(BillingCase):
 		webhooks.receive(again_payload, again_header)
 		self.assertEqual(payments.refunded_total(intent["id"]), 1000)
 
+	def test_a_failed_application_is_undone_and_tried_again(self):
+		customer = self.customer_with_card("_Test Hook Retry")
+		invoice = self.invoice(customer)
+		intent = self.paid_intent(invoice, customer)
+		original = payments.record_payment
+
+		def deadlocked(*args, **kwargs):
+			original(*args, **kwargs)  # written, then the transaction fails
+			raise frappe.ValidationError("deadlock")
+
+		payments.record_payment = deadlocked
+		try:
+			payload, header = self.api.signed_event("payment_intent.succeeded", intent)
+			event_id, _new = webhooks.receive(payload, header)
+		finally:
+			payments.record_payment = original
+		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Failed")
+		self.assertEqual(self.receipts(invoice), [])  # undone to the savepoint
+		self.assertEqual(webhooks.apply_event(event_id), "Applied")
+		self.assertEqual(len(self.receipts(invoice)), 1)
+		self.assertEqual(webhooks.apply_event(event_id), "Applied")  # once
+		self.assertEqual(len(self.receipts(invoice)), 1)
+
 	def test_forged_stale_unknown(self):
 		before = frappe.db.count("Stripe Event")
 		payload, header = self.api.signed_event(

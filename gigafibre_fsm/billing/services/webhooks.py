@@ -83,10 +83,26 @@ def _payment_intent_of(obj: dict) -> str | None:
 	return pi.get("id") if isinstance(pi, dict) else pi
 
 
+MAX_TRIES = 5  # a Failed event is tried again hourly, up to this many times in all
+
+
+def retry_failed_events() -> int:
+	"""Scheduler event (hourly): enqueue the events whose application failed (a database
+	deadlock, an invoice being amended), up to MAX_TRIES. Returns how many."""
+	names = frappe.get_all(
+		EVENT, filters={"status": "Failed", "tries": ["<", MAX_TRIES]}, pluck="name", limit=500
+	)
+	for name in names:
+		frappe.enqueue(
+			APPLY_JOB, queue="short", job_id=f"stripe_event::{name}", deduplicate=True, event_id=name
+		)
+	return len(names)
+
+
 def apply_event(event_id: str) -> str:
-	"""Background job: apply a received event once. Returns its final status."""
+	"""Background job: apply a received (or failed) event once. Returns its final status."""
 	row = frappe.db.get_value(EVENT, event_id, ["status", "payload", "tries"], as_dict=True, for_update=True)
-	if not row or row.status != "Received":
+	if not row or row.status not in ("Received", "Failed"):
 		return row.status if row else "Missing"
 	event = json.loads(row.payload)
 	outcomes, status, invoice = [], "Applied", None
@@ -111,7 +127,12 @@ def apply_event(event_id: str) -> str:
 		frappe.clear_messages()
 		_commit()
 		return "Failed"
-	values = {"status": status, "outcome": "\n".join(outcomes)[:2000], "applied_at": now_datetime()}
+	values = {
+		"status": status,
+		"outcome": "\n".join(outcomes)[:2000],
+		"applied_at": now_datetime(),
+		"tries": (row.tries or 0) + 1,
+	}
 	if invoice:
 		values["sales_invoice"] = invoice
 	frappe.db.set_value(EVENT, event_id, values, update_modified=False)
