@@ -1,15 +1,25 @@
-"""SMS in Frappe: `send_sms` for every context, the background send, and Twilio's webhooks.
+"""SMS and WhatsApp in Frappe: `send_sms` for every context, `reply` for staff, the
+background send, and Twilio's webhooks.
 
 Other contexts call `send_sms(to, body, reference_doctype, reference_name)`: it records the
-message (status Queued) in the number's conversation and enqueues the Twilio request after the
+message (status Queued) in the conversation of `to` and enqueues the Twilio request after the
 caller's transaction commits, so a rolled-back caller sends nothing. The job sends at most
 once: it claims the message (send_started_at) and commits before calling Twilio, and never
 calls Twilio for a message already claimed or carrying a Twilio SID.
 
+A conversation is one Twilio address: "+15145551234" (SMS) or "whatsapp:+15145551234"
+(WhatsApp). Its messages are sent to that address, so a WhatsApp thread is answered on
+WhatsApp, From the WhatsApp sender, and never as an SMS to the bare number.
+
 Webhooks are matched to messages by the message name in the status callback URL and by the
 Twilio SID; a status only ever moves forward (`status_advances`), an inbound SID is stored
-once (unique index), so repeated or reordered callbacks change nothing twice.
+once (unique index), so repeated or reordered callbacks change nothing twice. Two first
+messages from a new sender, at once, both land in the one conversation: see
+`get_or_create_conversation`.
 """
+
+import random
+import time
 
 import frappe
 from frappe import _
@@ -19,6 +29,7 @@ from frappe.utils import now_datetime
 from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.messaging.sms import (
 	MAX_BODY_CHARACTERS,
+	WHATSAPP,
 	InboundSms,
 	StatusCallback,
 	TwilioOutcomeUnknown,
@@ -26,13 +37,15 @@ from gigafibre_fsm.messaging.sms import (
 	TwilioSms,
 	TwilioUnreachable,
 	check_body,
+	inbound_address,
 	last_digits,
-	normalise_phone,
+	parse_address,
 	status_advances,
 	status_label,
 	try_normalise_phone,
 )
 from gigafibre_fsm.services.core_errors import translate, translated_errors
+from gigafibre_fsm.services.frappe_versions import in_test
 
 SETTINGS = "Messaging Settings"
 CONVERSATION = "SMS Conversation"
@@ -41,38 +54,50 @@ SEND_JOB = "gigafibre_fsm.messaging.services.sms.deliver_message"
 WEBHOOK_METHOD = "/api/method/gigafibre_fsm.api.messaging."
 EVENT_CHANGED = "sms_message_changed"
 EVENT_INCOMING = "sms_incoming"
+DEADLOCK_ATTEMPTS = 5  # a webhook that loses a deadlock starts again, up to this many times
 
 
 def send_sms(
-	to: str, body: str, reference_doctype: str | None = None, reference_name: str | None = None
+	to: str,
+	body: str,
+	reference_doctype: str | None = None,
+	reference_name: str | None = None,
+	channel: str | None = None,
 ) -> str:
-	"""Queue one SMS to `to` (any spelling of a phone number; Canada by default) and return the
-	SMS Message's name. The Twilio request runs in a background job after the current
+	"""Queue one message to `to` and return the SMS Message's name. `to` is any spelling of a
+	phone number (Canada by default), sent as an SMS, or a Twilio address with its channel
+	("whatsapp:+15145551234"), sent on that channel; `channel` ("SMS", "WhatsApp") puts a bare
+	number on a channel. The Twilio request runs in a background job after the current
 	transaction commits; its outcome lands on the SMS Message (status, twilio_sid, error) and is
 	announced with the realtime event `sms_message_changed`.
 
-	Throws (translated) when the number or body is invalid or SMS sending is not enabled."""
+	Throws (translated) when the number or body is invalid or sending is not enabled."""
 	settings = frappe.get_cached_doc(SETTINGS)
 	if not settings.enabled:
 		frappe.throw(_("SMS sending is not enabled in Messaging Settings"), title=_("SMS Disabled"))
 	with translated_errors():
-		phone = normalise_phone(to)
+		address = parse_address(to, channel=channel)
 		check_body(body)
 	customer = _customer_of_reference(reference_doctype, reference_name)
-	conversation = get_or_create_conversation(phone, customer)
+	conversation = get_or_create_conversation(address.twilio, customer)
 	message = frappe.get_doc(
 		{
 			"doctype": MESSAGE,
 			"conversation": conversation,
 			"direction": "Outbound",
 			"status": "Queued",
-			"to_number": phone,
-			"from_number": settings.sender,
+			"channel": address.channel,
+			"to_number": address.twilio,
+			"from_number": _sender_address(settings, address.channel),
 			"body": body,
 			"reference_doctype": reference_doctype if reference_name else None,
 			"reference_name": reference_name if reference_doctype else None,
 		}
-	).insert(ignore_permissions=True)
+	)
+	# get_or_create_conversation guarantees the conversation, even one created a moment ago by
+	# another transaction that this one's snapshot cannot see yet (see there).
+	message.flags.ignore_links = True
+	message.insert(ignore_permissions=True)
 	_touch_conversation(conversation, message.creation)
 	frappe.enqueue(
 		SEND_JOB,
@@ -80,11 +105,29 @@ def send_sms(
 		timeout=120,
 		job_id=f"sms_send::{message.name}",
 		enqueue_after_commit=True,
-		now=bool(frappe.flags.in_test),  # tests run the job inline, in their transaction
+		now=bool(in_test()),  # tests run the job inline, in their transaction
 		message=message.name,
 	)
 	_publish_changed(message.name)
 	return message.name
+
+
+def reply(conversation: str, body: str) -> str:
+	"""Queue a message in `conversation`, on its channel: a WhatsApp thread is answered on
+	WhatsApp. Returns the SMS Message's name; throws like `send_sms`."""
+	address = frappe.db.get_value(CONVERSATION, conversation, "phone")
+	if not address:
+		frappe.throw(_("Conversation {0} not found").format(conversation), frappe.DoesNotExistError)
+	return send_sms(address, body)
+
+
+def _sender_address(settings, channel: str) -> str | None:
+	"""What an outbound message's From will be on `channel`, for the record."""
+	sender = settings.sender or ""
+	if channel == WHATSAPP:
+		number = settings.whatsapp_sender or ("" if sender.startswith("MG") else sender)
+		return f"whatsapp:{number}" if number else sender or None
+	return sender or None
 
 
 def deliver_message(message: str) -> None:
@@ -102,6 +145,7 @@ def deliver_message(message: str) -> None:
 	_commit()  # the claim must outlive a crash during the Twilio call
 
 	try:
+		# to_number is the conversation's address: its channel decides both To and From
 		sent = twilio_client().send(row.to_number, row.body, status_callback=status_callback_url(message))
 	except TwilioRejected as e:
 		_record_failure(message, "Failed", str(e.code or ""), e.detail or translate(e))
@@ -133,6 +177,7 @@ def twilio_client() -> TwilioSms:
 		settings.sender,
 		base_url=settings.api_base_url or None,
 		timeout=float(settings.timeout_seconds or 15),
+		whatsapp_sender=settings.whatsapp_sender or None,
 	)
 
 
@@ -182,8 +227,24 @@ def apply_status_callback(callback: StatusCallback, message: str | None = None) 
 	return name
 
 
+def store_inbound(inbound: InboundSms) -> str:
+	"""`receive_inbound` for a webhook, which owns its transaction: when the database picks
+	this transaction as a deadlock's victim (it rolled all of it back), start again, a few
+	times, so that the message is stored rather than answered with an error."""
+	for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+		try:
+			return receive_inbound(inbound)
+		except frappe.QueryDeadlockError:
+			if attempt == DEADLOCK_ATTEMPTS or in_test():
+				raise
+			frappe.logger("gigafibre_fsm").info(f"inbound {inbound.sid}: deadlock, attempt {attempt + 1}")
+			frappe.db.rollback()
+			time.sleep(random.uniform(0.01, 0.05) * attempt)
+
+
 def receive_inbound(inbound: InboundSms) -> str:
-	"""Store an incoming SMS once (by its Twilio SID) in its sender's conversation; returns the
+	"""Store an incoming message (SMS or WhatsApp) once, by its Twilio SID, in its sender's
+	conversation (one per address: a WhatsApp sender's thread is "whatsapp:+1…"); returns the
 	SMS Message's name. The conversation gains an unread message and is linked to the customer
 	whose phone number matches, when there is exactly one."""
 	existing = frappe.db.get_value(MESSAGE, {"twilio_sid": inbound.sid})
@@ -200,18 +261,21 @@ def receive_inbound(inbound: InboundSms) -> str:
 				"conversation": conversation,
 				"direction": "Inbound",
 				"status": "Received",
+				"channel": inbound.channel,
 				"from_number": inbound.from_number,
 				"to_number": inbound.to_number,
 				"body": body or "",
 				"twilio_sid": inbound.sid,
 				"sent_at": now_datetime(),
 			}
-		).insert(ignore_permissions=True, ignore_mandatory=not body)
+		)
+		message.flags.ignore_links = True  # the conversation is guaranteed, see there
+		message.insert(ignore_permissions=True, ignore_mandatory=not body)
 	except (frappe.UniqueValidationError, frappe.DuplicateEntryError):
 		# The same webhook, delivered twice at once: the other request stored it.
 		frappe.db.rollback(save_point=savepoint)
 		frappe.clear_messages()
-		return frappe.db.get_value(MESSAGE, {"twilio_sid": inbound.sid})
+		return frappe.db.get_value(MESSAGE, {"twilio_sid": inbound.sid}) or ""
 	_touch_conversation(conversation, message.creation, unread=1)
 	customer = frappe.db.get_value(CONVERSATION, conversation, "customer")
 	frappe.publish_realtime(
@@ -219,7 +283,8 @@ def receive_inbound(inbound: InboundSms) -> str:
 		{
 			"message": message.name,
 			"conversation": conversation,
-			"phone": inbound.from_number,
+			"phone": inbound_address(inbound.from_number).number,
+			"channel": inbound.channel,
 			"customer": customer,
 			"body": message.body,
 		},
@@ -232,27 +297,37 @@ def mark_read(conversation: str) -> None:
 	frappe.db.set_value(CONVERSATION, conversation, "unread_count", 0, update_modified=False)
 
 
-def get_or_create_conversation(phone: str, customer: str | None = None) -> str:
-	"""The name of `phone`'s conversation (the E.164 number itself), created when missing and
-	linked to `customer`, or else to the customer whose phone matches."""
-	if frappe.db.exists(CONVERSATION, phone):
-		if not frappe.db.get_value(CONVERSATION, phone, "customer"):
+def get_or_create_conversation(address: str, customer: str | None = None) -> str:
+	"""The name of the conversation with `address` (a Twilio address, which is also its name:
+	"+15145551234", "whatsapp:+15145551234"), created when missing and linked to `customer`, or
+	else to the customer whose phone matches.
+
+	Race-free: when two transactions create the same conversation at once, the database's
+	unique key lets one insert and makes the other wait for it to commit, then fail on the
+	duplicate; that one rolls back to its savepoint and uses the committed row. On MariaDB its
+	snapshot (REPEATABLE READ) still cannot see that row, so a message inserted into it must
+	skip Frappe's link check (`flags.ignore_links`); the row exists, committed, and the failed
+	insert left this transaction a lock on it until commit. On PostgreSQL (READ COMMITTED) the
+	row is visible at once."""
+	address = inbound_address(address).twilio
+	if frappe.db.exists(CONVERSATION, address):
+		if not frappe.db.get_value(CONVERSATION, address, "customer"):
 			# the number may have been added to a customer since the thread started
-			customer = customer or find_customer_by_phone(phone)
+			customer = customer or find_customer_by_phone(inbound_address(address).number)
 			if customer:
-				frappe.db.set_value(CONVERSATION, phone, "customer", customer)
-		return phone
-	customer = customer or find_customer_by_phone(phone)
+				frappe.db.set_value(CONVERSATION, address, "customer", customer)
+		return address
+	customer = customer or find_customer_by_phone(inbound_address(address).number)
 	savepoint = "sms_conversation"
 	frappe.db.savepoint(savepoint)
 	try:
 		frappe.get_doc(
-			{"doctype": CONVERSATION, "phone": phone, "customer": customer, "unread_count": 0}
+			{"doctype": CONVERSATION, "phone": address, "customer": customer, "unread_count": 0}
 		).insert(ignore_permissions=True)
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
 		frappe.db.rollback(save_point=savepoint)  # created meanwhile by a concurrent request
 		frappe.clear_messages()
-	return phone
+	return address
 
 
 def find_customer_by_phone(phone: str) -> str | None:
@@ -332,5 +407,5 @@ def _publish_changed(message: str) -> None:
 def _commit() -> None:
 	# Jobs run in their own transaction; inline in tests (now=True) they share the test's,
 	# which the test framework rolls back, so they must not commit it.
-	if not frappe.flags.in_test:
+	if not in_test():
 		frappe.db.commit()  # nosemgrep

@@ -5,7 +5,7 @@
 import frappe
 
 from gigafibre_fsm.api import messaging as api
-from gigafibre_fsm.messaging.doctype.sms_message.test_sms_message import TwilioTestCase
+from gigafibre_fsm.messaging.doctype.sms_message.test_sms_message import TwilioTestCase, configure
 from gigafibre_fsm.messaging.services import sms
 from gigafibre_fsm.tests import ERPNEXT_RECORDS
 from gigafibre_fsm.tests.factories import make_customer
@@ -90,3 +90,123 @@ class TestSMSConversation(TwilioTestCase):
 		self.inbound("+15145550147", "Merci")
 		self.assertEqual(frappe.db.count("SMS Message", {"conversation": "+15145550147"}), 2)
 		self.assertEqual(frappe.db.count("SMS Conversation", {"phone": "+15145550147"}), 1)
+
+
+class TestWhatsApp(TwilioTestCase):
+	"""Twilio's WhatsApp messages keep their channel, from the webhook to the reply."""
+
+	def inbound(self, from_address: str, body: str, params: dict | None = None):
+		params = params or self.twilio.inbound_params(from_address, body, profile_name="Marie")
+		return self.post_webhook("twilio_inbound", params), params
+
+	def test_inbound_whatsapp_then_the_reply_goes_back_on_whatsapp(self):
+		response, params = self.inbound("whatsapp:+15145550161", "Mon internet est coupé")
+		self.assertEqual(response.status_code, 200)
+		conversation = frappe.get_doc("SMS Conversation", "whatsapp:+15145550161")
+		self.assertEqual((conversation.channel, conversation.unread_count), ("WhatsApp", 1))
+		message = frappe.get_doc("SMS Message", {"twilio_sid": params["MessageSid"]})
+		self.assertEqual(
+			(message.channel, message.from_number, message.to_number, message.conversation),
+			("WhatsApp", "whatsapp:+15145550161", f"whatsapp:{self.twilio.from_number}", conversation.name),
+		)
+
+		result = api.reply(conversation.name, "Un technicien passe demain.")
+		self.assertEqual((result["conversation"], result["channel"]), (conversation.name, "WhatsApp"))
+		[request] = self.twilio.requests
+		self.assertEqual(request["params"]["To"], "whatsapp:+15145550161")
+		self.assertEqual(request["params"]["From"], f"whatsapp:{self.twilio.from_number}")
+		self.assertEqual(self.twilio.sent_to("+15145550161"), [])  # never an SMS to the bare number
+		sent = frappe.get_doc("SMS Message", result["message"])
+		self.assertEqual(
+			(sent.channel, sent.to_number, sent.from_number),
+			("WhatsApp", "whatsapp:+15145550161", f"whatsapp:{self.twilio.from_number}"),
+		)
+		self.assertTrue(sent.twilio_sid)
+
+		# WhatsApp's statuses, "read" included, come back to the message
+		self.status_callback(sent.name, "delivered")
+		self.status_callback(sent.name, "read")
+		self.assertEqual(frappe.db.get_value("SMS Message", sent.name, "status"), "Seen")
+
+	def test_the_same_number_on_sms_and_whatsapp_is_two_threads(self):
+		self.inbound("+15145550162", "par texto")
+		self.inbound("whatsapp:+15145550162", "par WhatsApp")
+		self.assertEqual(frappe.db.get_value("SMS Conversation", "+15145550162", "channel"), "SMS")
+		self.assertEqual(
+			frappe.db.get_value("SMS Conversation", "whatsapp:+15145550162", "channel"), "WhatsApp"
+		)
+		api.reply("+15145550162", "réponse texto")
+		api.reply("whatsapp:+15145550162", "réponse WhatsApp")
+		self.assertEqual(
+			[(r["params"]["From"], r["params"]["To"]) for r in self.twilio.requests],
+			[
+				(self.twilio.from_number, "+15145550162"),
+				(f"whatsapp:{self.twilio.from_number}", "whatsapp:+15145550162"),
+			],
+		)
+
+	def test_whatsapp_thread_links_the_customer_by_its_number(self):
+		customer = make_customer("_Test WhatsApp Customer")
+		make_contact(customer, "514 555-0163")
+		self.inbound("whatsapp:+15145550163", "Bonjour")
+		self.assertEqual(
+			frappe.db.get_value("SMS Conversation", "whatsapp:+15145550163", "customer"), customer
+		)
+
+	def test_staff_send_to_a_whatsapp_address_or_channel(self):
+		api.send("whatsapp:+15145550164", "x")
+		api.send("514 555-0164", "y", channel="WhatsApp")
+		self.assertEqual(len(self.twilio.sent_to("whatsapp:+15145550164")), 2)
+		self.assertEqual(frappe.db.count("SMS Message", {"conversation": "whatsapp:+15145550164"}), 2)
+		with self.assertRaises(frappe.ValidationError):
+			api.send("whatsapp:+15145550164", "z", channel="SMS")  # contradicts its own prefix
+
+	def test_a_separate_whatsapp_sender_from_settings(self):
+		other = "+15145550198"
+		self.twilio.accounts[self.twilio.account_sid].whatsapp_numbers.add(other)
+		configure(self.twilio, whatsapp_sender="514 555-0198")
+		try:
+			self.assertEqual(frappe.db.get_single_value("Messaging Settings", "whatsapp_sender"), other)
+			name = sms.send_sms("whatsapp:+15145550165", "x")
+		finally:
+			configure(self.twilio, whatsapp_sender="")
+		self.assertEqual(self.twilio.requests[-1]["params"]["From"], f"whatsapp:{other}")
+		self.assertEqual(frappe.db.get_value("SMS Message", name, "from_number"), f"whatsapp:{other}")
+
+
+class TestWebhookFailures(TwilioTestCase):
+	"""Past the signature check, a failure answers 5xx (Twilio may retry), never 4xx."""
+
+	def test_signed_but_unreadable_inbound_is_5xx(self):
+		params = self.twilio.inbound_params("+15145550171", "x")
+		for broken in (
+			{**params, "From": "messenger:12345"},
+			{k: v for k, v in params.items() if k != "From"},
+		):
+			with self.assertRaises(api.TwilioWebhookFailed) as failed:
+				self.post_webhook("twilio_inbound", broken)
+			self.assertGreaterEqual(failed.exception.http_status_code, 500)
+		self.assertFalse(frappe.db.exists("SMS Message", {"twilio_sid": params["MessageSid"]}))
+
+	def test_a_failure_while_storing_is_5xx_and_the_retry_stores_it_once(self):
+		params = self.twilio.inbound_params("+15145550172", "x")
+		original = sms.receive_inbound
+
+		def broken(inbound):
+			raise frappe.LinkValidationError("Could not find Conversation")  # was answered 417
+
+		sms.receive_inbound = broken
+		try:
+			with self.assertRaises(api.TwilioWebhookFailed) as failed:
+				self.post_webhook("twilio_inbound", params)
+		finally:
+			sms.receive_inbound = original
+		self.assertEqual(failed.exception.http_status_code, 500)
+		for _attempt in range(2):  # Twilio's retries
+			self.assertEqual(self.post_webhook("twilio_inbound", params).status_code, 200)
+		self.assertEqual(frappe.db.count("SMS Message", {"twilio_sid": params["MessageSid"]}), 1)
+
+	def test_bad_signature_stays_403(self):
+		params = self.twilio.inbound_params("+15145550173", "x")
+		with self.assertRaises(frappe.PermissionError):
+			self.post_webhook("twilio_inbound", params, signature="bm90IGEgc2lnbmF0dXJl")

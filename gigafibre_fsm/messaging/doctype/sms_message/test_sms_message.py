@@ -54,6 +54,7 @@ class TwilioTestCase(IntegrationTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.local.request = None
+		frappe.local.request_ip = None
 
 	def post_webhook(self, endpoint: str, params: dict, query: str = "", signature: str | None = None):
 		"""Call the whitelisted webhook as Twilio would: a form POST to its public URL, signed."""
@@ -69,6 +70,7 @@ class TwilioTestCase(IntegrationTestCase):
 				"X-Twilio-Signature": signature if signature is not None else self.twilio.sign(url, params)
 			},
 		).get_request()
+		frappe.local.request_ip = "127.0.0.1"  # as Frappe sets it per request (rate limits use it)
 		frappe.set_user("Guest")
 		try:
 			return getattr(api, endpoint)()
