@@ -14,7 +14,7 @@ from gigafibre_fsm.network.services import poller
 from gigafibre_fsm.network.tests.peers import acs_peer, clear_settings_cache
 from gigafibre_fsm.services.core_errors import ExternalServiceUnavailable
 from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
-from gigafibre_fsm.tests.factories import make_location, make_user
+from gigafibre_fsm.tests.factories import make_location, make_technician, make_user
 
 IGNORE_TEST_RECORD_DEPENDENCIES = ERPNEXT_RECORDS  # Frappe v16
 test_ignore = IGNORE_TEST_RECORD_DEPENDENCIES  # Frappe v15's name
@@ -218,8 +218,22 @@ class TestDevicesAndPoller(IntegrationTestCase):
 			api.modem_dm_get(self.equipment[1], "DEV_INFO")
 
 	def test_roles(self):
+		# a technician reads the devices of their own jobs only (gigafibre_fsm/permissions)
 		frappe.set_user(TECH)
-		api.device_summary(equipment=self.equipment[0])  # a technician may read a device
+		with self.assertRaises(frappe.PermissionError):
+			api.device_summary(equipment=self.equipment[0])
+		frappe.set_user("Administrator")
+		frappe.get_doc(
+			{
+				"doctype": "Dispatch Job",
+				"subject": "Network check",
+				"duration_minutes": 30,
+				"technician": make_technician("_Test Network Tech", user=TECH),
+				"service_location": self.location.name,
+			}
+		).insert(ignore_permissions=True)
+		frappe.set_user(TECH)
+		api.device_summary(equipment=self.equipment[0])
 		for call in (
 			lambda: api.device_task("factory_reset", equipment=self.equipment[0], confirm_serial="x"),
 			lambda: api.fleet_summary(),
