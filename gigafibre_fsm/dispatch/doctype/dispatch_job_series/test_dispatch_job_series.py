@@ -198,3 +198,22 @@ class TestRepeatingJobs(IntegrationTestCase):
 					"recurrence_rule": "FREQ=WEEKLY;BYDAY=MO",
 				}
 			).insert(ignore_permissions=True)
+
+	def test_a_repeat_rule_is_read_in_the_dispatch_time_zone(self):
+		# a date-only UNTIL means "through that local day": 23:59:59 in Tokyo is 14:59:59 UTC,
+		# whatever the site's system time zone
+		frappe.db.set_single_value("Dispatch Settings", "time_zone", "Asia/Tokyo")
+		job = frappe.get_doc(
+			{
+				"doctype": "Dispatch Job",
+				"subject": "_Test Tokyo",
+				"scheduled_date": self.first,
+				"start_time": "09:00",
+				"duration_minutes": 60,
+				"recurrence_rule": f"FREQ=WEEKLY;BYDAY=MO;UNTIL={(self.first + 3 * WEEK).strftime('%Y%m%d')}",
+			}
+		).insert(ignore_permissions=True)
+		until = (self.first + 3 * WEEK).strftime("%Y%m%d")
+		self.assertEqual(job.recurrence_rule, f"FREQ=WEEKLY;UNTIL={until}T145959Z;BYDAY=MO")
+		series = frappe.get_doc("Dispatch Job Series", job.recurring_series)
+		self.assertEqual(recurring_jobs.core_series(series).dtstart.utcoffset(), timedelta(hours=9))
