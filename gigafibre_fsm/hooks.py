@@ -77,6 +77,10 @@ doc_events = {
 	"Payment Entry": {
 		"on_submit": "gigafibre_fsm.billing.services.suspension.reactivate_after_payment",
 	},
+	# Billing: an active Service Subscription is billed by an ERPNext Subscription
+	"Service Subscription": {
+		"on_update": "gigafibre_fsm.billing.services.subscriptions.sync_erpnext_subscription",
+	},
 }
 
 # Dashboards: an Issue shows its dispatch jobs

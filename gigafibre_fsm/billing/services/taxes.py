@@ -24,11 +24,16 @@ def ensure_templates_for_all_companies() -> list[str]:
 	return [name for company in frappe.get_all("Company", pluck="name") if (name := ensure_template(company))]
 
 
+def template_name(company: str) -> str:
+	"""The name ERPNext gives the company's template ("<title> - <company abbreviation>")."""
+	return f"{tax_data()['title']} - {frappe.get_cached_value('Company', company, 'abbr')}"
+
+
 def ensure_template(company: str) -> str | None:
 	"""Create the company's Québec sales taxes template if it has none; returns its name."""
 	data = tax_data()
 	abbr = frappe.get_cached_value("Company", company, "abbr")
-	name = f"{data['title']} - {abbr}"
+	name = template_name(company)
 	if frappe.db.exists("Sales Taxes and Charges Template", name):
 		return None
 	rows = []

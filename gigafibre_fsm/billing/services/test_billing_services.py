@@ -449,3 +449,35 @@ class TestQuebecTaxes(IntegrationTestCase):
 		rates = sorted(r.rate for r in frappe.get_doc("Sales Taxes and Charges Template", name).taxes)
 		self.assertEqual(rates, [5.0, 9.975])
 		self.assertIsNone(taxes.ensure_template(company))  # once
+
+
+class TestSubscriptionBilling(BillingCase):
+	def test_an_active_service_is_billed_by_an_erpnext_subscription_with_quebec_taxes(self):
+		frappe.db.set_single_value("Billing Settings", "bill_subscriptions", 1)
+		frappe.clear_document_cache("Billing Settings", "Billing Settings")
+		customer = make_customer("_Test Billed Subscriber")
+		sub = frappe.get_doc(
+			{
+				"doctype": "Service Subscription",
+				"customer": customer,
+				"service_location": make_location(customer).name,
+				"plan": make_plan(),
+				"actual_price": 89.99,
+				"start_date": nowdate(),
+			}
+		).insert(ignore_permissions=True)
+		self.assertFalse(sub.erpnext_subscription)  # Pending: nothing billed
+		sub.status = "Active"
+		sub.save(ignore_permissions=True)
+		name = frappe.db.get_value("Service Subscription", sub.name, "erpnext_subscription")
+		erp = frappe.get_doc("Subscription", name)
+		self.assertEqual((erp.party, erp.sales_tax_template), (customer, taxes.template_name(self.company)))
+		self.assertEqual(frappe.db.get_value("Subscription Plan", erp.plans[0].plan, "cost"), 89.99)
+		erp.process()  # what ERPNext's scheduler does: the month's invoice, taxed
+		invoice = frappe.get_last_doc("Sales Invoice", filters={"customer": customer})
+		self.assertEqual(sorted(t.rate for t in invoice.taxes), [5.0, 9.975])
+		self.assertAlmostEqual(invoice.grand_total, 89.99 + 4.50 + 8.98, places=2)
+		sub.reload()
+		sub.status = "Cancelled"
+		sub.save(ignore_permissions=True)
+		self.assertEqual(frappe.db.get_value("Subscription", name, "status"), "Cancelled")
