@@ -37,6 +37,7 @@ from gigafibre_fsm.messaging.sms import (
 	TwilioSms,
 	TwilioUnreachable,
 	check_body,
+	check_whatsapp_window,
 	inbound_address,
 	last_digits,
 	parse_address,
@@ -71,13 +72,18 @@ def send_sms(
 	transaction commits; its outcome lands on the SMS Message (status, twilio_sid, error) and is
 	announced with the realtime event `sms_message_changed`.
 
-	Throws (translated) when the number or body is invalid or sending is not enabled."""
+	Throws (translated) when the number or body is invalid, sending is not enabled, or a
+	WhatsApp message would fall outside WhatsApp's 24-hour window (the customer has not written
+	on WhatsApp in the last 24 hours: only approved templates may go then, which this does not
+	send)."""
 	settings = frappe.get_cached_doc(SETTINGS)
 	if not settings.enabled:
 		frappe.throw(_("SMS sending is not enabled in Messaging Settings"), title=_("SMS Disabled"))
 	with translated_errors():
 		address = parse_address(to, channel=channel)
 		check_body(body)
+		if address.channel == WHATSAPP:
+			check_whatsapp_window(address, last_inbound_at(address.twilio), now_datetime())
 	customer = _customer_of_reference(reference_doctype, reference_name)
 	conversation = get_or_create_conversation(address.twilio, customer)
 	message = frappe.get_doc(
@@ -119,6 +125,18 @@ def reply(conversation: str, body: str) -> str:
 	if not address:
 		frappe.throw(_("Conversation {0} not found").format(conversation), frappe.DoesNotExistError)
 	return send_sms(address, body)
+
+
+def last_inbound_at(conversation: str):
+	"""When the customer last wrote in `conversation` (None: never)."""
+	last = frappe.get_all(
+		MESSAGE,
+		filters={"conversation": conversation, "direction": "Inbound"},
+		fields=["creation"],
+		order_by="creation desc",
+		limit=1,
+	)
+	return last[0].creation if last else None
 
 
 def _sender_address(settings, channel: str) -> str | None:

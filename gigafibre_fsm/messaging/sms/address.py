@@ -16,6 +16,7 @@ each answered on its own channel.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from gigafibre_fsm.errors import InvalidInput, _
 from gigafibre_fsm.messaging.sms.phone import DEFAULT_REGION, normalise_phone, try_normalise_phone
@@ -100,3 +101,24 @@ def inbound_address(address: str, region: str = DEFAULT_REGION) -> Address:
 def twilio_address(channel: str, number: str) -> str:
 	"""`number` on `channel` as Twilio writes it."""
 	return Address(check_channel(channel), number).twilio
+
+
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+def check_whatsapp_window(address: Address, last_inbound_at: datetime | None, now: datetime) -> None:
+	"""Refuse a free-form WhatsApp message outside WhatsApp's 24-hour customer-service window:
+	free-form messages may only follow the customer's own last message by 24 hours; after
+	that, only approved templates go (Twilio accepts the request, then the message fails with
+	error 63016, https://www.twilio.com/docs/api/errors/63016). SMS has no window.
+	`last_inbound_at` is when the customer last wrote on this address (None: never)."""
+	if address.channel != WHATSAPP:
+		return
+	if last_inbound_at is None or now - last_inbound_at > WHATSAPP_WINDOW:
+		raise InvalidInput(
+			_(
+				"{address} has not written in the last 24 hours: WhatsApp only allows a reply within "
+				"24 hours of the customer's last message"
+			),
+			address=address.twilio,
+		)

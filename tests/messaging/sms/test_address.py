@@ -1,13 +1,17 @@
 """Twilio addresses: a number on a channel ("+1…" for SMS, "whatsapp:+1…" for WhatsApp)."""
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.messaging.sms import (
 	SMS,
 	WHATSAPP,
+	WHATSAPP_WINDOW,
 	Address,
 	check_channel,
+	check_whatsapp_window,
 	inbound_address,
 	parse_address,
 	twilio_address,
@@ -68,3 +72,14 @@ def test_channels():
 			check_channel(bad)
 	assert twilio_address("WhatsApp", "+15145551234") == "whatsapp:+15145551234"
 	assert twilio_address("SMS", "+15145551234") == "+15145551234"
+
+
+def test_whatsapp_window_is_24_hours_after_the_customers_last_message():
+	now = datetime(2026, 12, 1, 12, 0)
+	whatsapp, sms = parse_address("whatsapp:+15145551234"), parse_address("+15145551234")
+	check_whatsapp_window(whatsapp, now - timedelta(hours=23, minutes=59), now)
+	check_whatsapp_window(whatsapp, now - WHATSAPP_WINDOW, now)
+	for last in (None, now - timedelta(hours=24, seconds=1), now - timedelta(days=30)):
+		with pytest.raises(InvalidInput):
+			check_whatsapp_window(whatsapp, last, now)
+		check_whatsapp_window(sms, last, now)  # SMS has no window

@@ -3,6 +3,7 @@
 """Incoming SMS through the real webhook: conversation, customer match, idempotency, TwiML."""
 
 import frappe
+from frappe.utils import add_to_date, now_datetime
 
 from gigafibre_fsm.api import messaging as api
 from gigafibre_fsm.messaging.doctype.sms_message.test_sms_message import TwilioTestCase, configure
@@ -128,6 +129,26 @@ class TestWhatsApp(TwilioTestCase):
 		self.status_callback(sent.name, "read")
 		self.assertEqual(frappe.db.get_value("SMS Message", sent.name, "status"), "Seen")
 
+	def test_whatsapp_outside_its_24_hour_window_is_refused(self):
+		_, params = self.inbound("whatsapp:+15145550166", "Bonjour")
+		inbound = frappe.db.get_value("SMS Message", {"twilio_sid": params["MessageSid"]})
+		frappe.db.set_value(
+			"SMS Message", inbound, "creation", add_to_date(now_datetime(), hours=-25), update_modified=False
+		)
+		before = frappe.db.count("SMS Message")
+		for send in (
+			lambda: api.reply("whatsapp:+15145550166", "trop tard"),
+			lambda: api.send("whatsapp:+15145550167", "jamais écrit"),  # never wrote at all
+		):
+			with self.assertRaises(frappe.ValidationError):
+				send()
+		self.assertEqual((frappe.db.count("SMS Message"), self.twilio.requests), (before, []))
+		api.send("+15145550166", "par texto")  # SMS has no window
+		self.assertEqual(len(self.twilio.sent_to("+15145550166")), 1)
+		self.inbound("whatsapp:+15145550166", "Me revoici")  # the customer writes again: open
+		api.reply("whatsapp:+15145550166", "Bonjour de nouveau")
+		self.assertEqual(len(self.twilio.sent_to("whatsapp:+15145550166")), 1)
+
 	def test_the_same_number_on_sms_and_whatsapp_is_two_threads(self):
 		self.inbound("+15145550162", "par texto")
 		self.inbound("whatsapp:+15145550162", "par WhatsApp")
@@ -154,16 +175,18 @@ class TestWhatsApp(TwilioTestCase):
 		)
 
 	def test_staff_send_to_a_whatsapp_address_or_channel(self):
+		self.inbound("whatsapp:+15145550164", "Allo?")
 		api.send("whatsapp:+15145550164", "x")
 		api.send("514 555-0164", "y", channel="WhatsApp")
 		self.assertEqual(len(self.twilio.sent_to("whatsapp:+15145550164")), 2)
-		self.assertEqual(frappe.db.count("SMS Message", {"conversation": "whatsapp:+15145550164"}), 2)
+		self.assertEqual(frappe.db.count("SMS Message", {"conversation": "whatsapp:+15145550164"}), 3)
 		with self.assertRaises(frappe.ValidationError):
 			api.send("whatsapp:+15145550164", "z", channel="SMS")  # contradicts its own prefix
 
 	def test_a_separate_whatsapp_sender_from_settings(self):
 		other = "+15145550198"
 		self.twilio.accounts[self.twilio.account_sid].whatsapp_numbers.add(other)
+		self.inbound("whatsapp:+15145550165", "Bonjour")
 		configure(self.twilio, whatsapp_sender="514 555-0198")
 		try:
 			self.assertEqual(frappe.db.get_single_value("Messaging Settings", "whatsapp_sender"), other)
