@@ -129,6 +129,8 @@ DOCTYPES = {
 	"PPA Attempt": {SYSMAN: FULL, BILLING: READ},
 	"Stripe Event": {SYSMAN: FULL, BILLING: READ},
 	"Saved Payment Method": {SYSMAN: FULL, BILLING: READ},
+	# ERPNext's: over REST, invoices are for its Accounts roles (customers use the /invoices portal)
+	"Sales Invoice": {BILLING: RW},
 	# single doctypes: read and write only
 	"Billing Settings": {SYSMAN: RW, BILLING: READ},
 	"Dispatch Settings": {SYSMAN: RW, DISPATCHER: RW},
