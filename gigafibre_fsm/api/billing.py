@@ -35,10 +35,16 @@ def stripe_webhook() -> Response:
 
 
 @frappe.whitelist(methods=["POST", "GET"])
-def pay_invoice(invoice: str) -> dict:
-	"""The Stripe Checkout URL paying what is owed on `invoice`."""
+def pay_invoice(invoice: str, redirect: int = 0) -> dict | None:
+	"""The Stripe Checkout URL paying what is owed on `invoice`; with `redirect=1` (the link in
+	a payment notice, behind /login?redirect-to=...), the browser is sent there."""
 	guards.require_customer_of("Sales Invoice", invoice, roles.BILLING)
-	return {"url": checkout.checkout_url(invoice)}
+	url = checkout.checkout_url(invoice)
+	if frappe.utils.cint(redirect):
+		frappe.local.response["type"] = "redirect"
+		frappe.local.response["location"] = url
+		return None
+	return {"url": url}
 
 
 @frappe.whitelist(methods=["POST"])

@@ -7,10 +7,12 @@ before Stripe is asked, so a worker killed anywhere leaves what the next run nee
 charge up instead of charging again (see billing/preauthorised_payments/run.py).
 """
 
+from urllib.parse import quote
+
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import get_datetime, getdate, now_datetime, nowdate
+from frappe.utils import get_datetime, get_url, getdate, now_datetime, nowdate
 
 from gigafibre_fsm.billing.money import to_cents
 from gigafibre_fsm.billing.preauthorised_payments import Attempt, DueInvoice, RunReport, run_batch
@@ -244,12 +246,17 @@ def notice(kind: str, invoice: str, link: str) -> str:
 	return text.format(invoice, link)
 
 
+def payment_link(invoice: str) -> str:
+	"""A link that logs the customer in, then opens Stripe Checkout for `invoice` (where 3-D
+	Secure is finished, or another card used)."""
+	method = f"/api/method/gigafibre_fsm.api.billing.pay_invoice?invoice={invoice}&redirect=1"
+	return get_url(f"/login?redirect-to={quote(method, safe='')}")
+
+
 def _notify(due: DueInvoice, kind: str, result) -> None:
 	"""Text and e-mail the customer after this transaction commits (best effort: a notice that
 	cannot be sent never undoes a payment)."""
-	from gigafibre_fsm.billing.services.invoice_links import portal_link
-
-	link = portal_link(due.invoice)
+	link = payment_link(due.invoice)
 	message = notice(kind, due.invoice, link)
 	frappe.get_doc(
 		{

@@ -155,6 +155,10 @@ class TestPreauthorisedPayments(BillingCase):
 			pluck="content",
 		)
 		self.assertTrue(any("declined" in n and invoice in n for n in notices), notices)
+		self.assertTrue(any(ppa.payment_link(invoice) in n for n in notices))
+		self.assertIn(
+			"redirect-to=%2Fapi%2Fmethod%2Fgigafibre_fsm.api.billing.pay_invoice", ppa.payment_link(invoice)
+		)
 		method = frappe.db.get_value("Saved Payment Method", customer, "payment_method")
 		self.api.payment_methods[method]["_behaviour"] = "pm_card_visa"
 		self.assertIn(invoice, ppa.run_ppa_batch([invoice], today=add_days(nowdate(), 1)).skipped)
@@ -309,7 +313,11 @@ class TestCardsCheckoutRefunds(BillingCase):
 			frappe.set_user(user)
 			try:
 				if allowed:
-					self.assertIn("url", api.pay_invoice(invoice))
+					url = api.pay_invoice(invoice)["url"]
+					self.assertIsNone(api.pay_invoice(invoice, redirect=1))  # the notice's link
+					self.assertEqual(
+						(frappe.local.response["type"], frappe.local.response["location"]), ("redirect", url)
+					)
 					continue
 				with self.assertRaises(frappe.PermissionError):
 					api.pay_invoice(invoice)
