@@ -932,3 +932,22 @@ class TestPermissionMatrix(IntegrationTestCase):
 			frappe.db.set_value("Dispatch Job", job, "status", "En Route", update_modified=False)
 		args = {"task": "reboot", "equipment": self.records["Service Equipment"]["A"]}
 		self.assertEqual(self.call(cmd, "POST", args, TECH_ON)[0], "allowed")
+
+	# --- who a user is ------------------------------------------------------------------------
+
+	def test_a_portal_user_belongs_to_a_customer_either_way_erpnext_links_them(self):
+		from gigafibre_fsm.permissions.services import scopes
+
+		customer = self.records["Customer"]
+		for role, label in ((CUST_A, "A"), (CUST_B, "B")):
+			self.assertEqual(scopes.customers_of(self.user[role]), [customer[label]])  # asked by staff
+			self.as_role(role)
+			self.assertEqual(scopes.customers_of(), [customer[label]])  # asked as themselves
+			frappe.set_user("Administrator")
+
+	def test_a_technician_cannot_move_equipment_out_of_or_into_their_scope(self):
+		equipment = frappe.get_doc("Service Equipment", self.records["Service Equipment"]["A"])
+		self.as_role(TECH_ON)
+		self.assertTrue(frappe.has_permission("Service Equipment", "write", equipment))
+		equipment.service_location = self.records["Service Location"]["B"]
+		self.assertFalse(frappe.has_permission("Service Equipment", "write", equipment))
