@@ -242,3 +242,18 @@ def test_what_the_double_was_sent(setup):
 	assert sent["amount"] == "5001" and sent["currency"] == "cad"
 	assert sent["off_session"] == "true" and sent["confirm"] == "true"
 	assert sent["metadata"] == {"invoice": "SINV-00001", "attempt": "1", "customer": "CUST-1"}
+
+
+def test_a_try_under_way_in_another_run_is_left_alone(setup):
+	"""Two runs over the same invoice: the second must not look up (and so not re-charge) a try
+	the first has just sent; once that try is old, it is a dead run's and is looked up."""
+	api, gateway = setup
+	invoices = make_invoices(api, gateway, ["pm_card_visa"])
+	ledger = MemoryLedger(invoices, datetime(2026, 12, 1, 10, 0))
+	ledger.start_attempt(invoices[0], 1, "ppa:SINV-00001:1")  # the first run, waiting for Stripe
+	report = run_batch(ledger.due(), ledger, gateway, POLICY, DAY0, now=datetime(2026, 12, 1, 10, 1))
+	assert report.skipped == {"SINV-00001": "A payment is under way"}
+	assert api.requests == [r for r in api.requests if r["path"] == "/v1/customers"]  # Stripe not asked
+	report = run_batch(ledger.due(), ledger, gateway, POLICY, DAY0, now=datetime(2026, 12, 1, 11, 0))
+	assert report.charged == ["SINV-00001"]
+	assert [a.status for a in ledger.attempts("SINV-00001")] == [NOT_CHARGED, SUCCEEDED]

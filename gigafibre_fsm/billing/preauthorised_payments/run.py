@@ -19,7 +19,7 @@ STARTED) and reports where: the next run resumes with step 1.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from gigafibre_fsm.billing.money import check_currency
@@ -41,6 +41,10 @@ from gigafibre_fsm.billing.preauthorised_payments.policy import (
 )
 from gigafibre_fsm.billing.stripe_gateway import PaymentResult, StripeRefused, StripeUnavailable
 from gigafibre_fsm.errors import Conflict, InvalidInput, _
+
+# A STARTED try younger than this may still be waiting for Stripe in another run (the HTTP
+# timeout is seconds; a batch job's time limit is an hour, hence the scheduler's hourly pace).
+UNDER_WAY = timedelta(minutes=15)
 
 
 class Ledger(Protocol):
@@ -101,13 +105,20 @@ class _Stop(Exception):
 
 
 def run_batch(
-	invoices: list[DueInvoice], ledger: Ledger, gateway: Gateway, policy: RetryPolicy, today: date
+	invoices: list[DueInvoice],
+	ledger: Ledger,
+	gateway: Gateway,
+	policy: RetryPolicy,
+	today: date,
+	now: datetime | None = None,
 ) -> RunReport:
-	"""Attempt every due invoice of the batch in order; see the module docstring."""
+	"""Attempt every due invoice of the batch in order; see the module docstring. `now` (default:
+	the end of `today`) tells a try still under way in another run from one left by a dead run."""
 	report = RunReport()
+	now = now or datetime.combine(today, time.max)
 	for due in invoices:
 		try:
-			_one(due, ledger, gateway, policy, today, report)
+			_one(due, ledger, gateway, policy, today, now, report)
 		except _Stop as e:
 			report.stopped_at, report.stop_reason = due.invoice, str(e)
 			break
@@ -116,8 +127,13 @@ def run_batch(
 	return report
 
 
-def _one(due, ledger, gateway, policy, today, report) -> None:
+def _one(due, ledger, gateway, policy, today, now, report) -> None:
 	attempts = ledger.attempts(due.invoice)
+	if any(a.status == STARTED and a.at > now - UNDER_WAY for a in attempts):
+		# another run may be waiting for Stripe's answer right now: looking its charge up
+		# before Stripe made it would lead to a second one. A dead run's try is older.
+		report.skipped[due.invoice] = "A payment is under way"
+		return
 	if attempts and due.stripe_customer:
 		attempts = _reconcile(due, attempts, ledger, gateway, report)
 		if attempts is None:

@@ -286,13 +286,21 @@ def _notify(due: DueInvoice, kind: str, result) -> None:
 		)
 
 
-def run_ppa_batch(invoices: list[str], today=None) -> RunReport:
-	"""Background job: one run of the core over these invoices (those still due)."""
+def run_ppa_batch(invoices: list[str], today=None, now=None) -> RunReport:
+	"""Background job: one run of the core over these invoices (those still due). `today` and
+	`now` default to the present (tests move them)."""
 	settings = billing_settings.get()
 	gateway = billing_settings.gateway(settings)
 	due = load_due(invoices)
 	ledger = FrappeLedger([d.invoice for d in due])
-	report = run_batch(due, ledger, gateway, billing_settings.policy(settings), getdate(today or nowdate()))
+	report = run_batch(
+		due,
+		ledger,
+		gateway,
+		billing_settings.policy(settings),
+		getdate(today or nowdate()),
+		get_datetime(now) if now else now_datetime(),
+	)
 	if not report.completed:
 		frappe.log_error(
 			title=_("Pre-authorised payments stopped"),

@@ -4,7 +4,7 @@
 Stripe double, with ERPNext's own Sales Invoices and Payment Entries."""
 
 import frappe
-from frappe.utils import add_days, flt, getdate, nowdate
+from frappe.utils import add_days, add_to_date, flt, getdate, now_datetime, nowdate
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -119,8 +119,15 @@ class BillingCase(IntegrationTestCase):
 	def run_core(self, names, gateway=None, today=None):
 		due = ppa.load_due(names)
 		ledger = ppa.FrappeLedger([d.invoice for d in due])
+		# restarted an hour later, as the scheduler would: the killed run's try is not "under way"
+		later = add_to_date(now_datetime(), hours=1)
 		return run_batch(
-			due, ledger, gateway or self.gateway, billing_settings.policy(), getdate(today or nowdate())
+			due,
+			ledger,
+			gateway or self.gateway,
+			billing_settings.policy(),
+			getdate(today or nowdate()),
+			later,
 		)
 
 
@@ -256,7 +263,11 @@ class TestPreauthorisedPayments(BillingCase):
 		report = ppa.run_ppa_batch([invoice])
 		self.assertEqual(report.stopped_at, invoice)
 		self.assertEqual(frappe.db.get_value("PPA Attempt", f"ppa:{invoice}:1", "status"), "Started")
-		self.assertEqual(ppa.run_ppa_batch([invoice]).recovered, [invoice])
+		# the next hourly run: the try is no longer one another run could be waiting on
+		self.assertEqual(ppa.run_ppa_batch([invoice]).skipped, {invoice: "A payment is under way"})
+		self.assertEqual(
+			ppa.run_ppa_batch([invoice], now=add_to_date(now_datetime(), hours=1)).recovered, [invoice]
+		)
 		self.assertEqual(self.api.charges_for(invoice), 1)
 		self.assertEqual(len(self.receipts(invoice)), 1)
 
