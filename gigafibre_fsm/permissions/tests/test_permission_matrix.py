@@ -246,6 +246,14 @@ METHODS = {
 		({"doctype": "Service Location", "txt": ""}, LOGGED_IN)
 	],
 }
+# Query and script reports (frappe.desk.query_report.run): the report's roles, and "report" on
+# its doctype (ERPNext's Sales Invoice: its Accounts roles, which a billing agent holds).
+REPORTS = {
+	"Revenue by Plan and Month": {BILLING},
+	"GST and QST by Period": {BILLING},
+	"Receivables by Customer Type": {BILLING},
+	"Subscription Sales and MRR": {BILLING, SYSMAN},
+}
 # Methods imported inside a function body, stubbed where they live.
 INNER_STUBS = {D + "set_my_job_status": ["gigafibre_fsm.dispatch.services.technician_jobs.set_my_job_status"]}
 # What a refused guest call must leave untouched.
@@ -857,6 +865,22 @@ class TestPermissionMatrix(IntegrationTestCase):
 	def fingerprint(self) -> list:
 		"""Row count and last change of the tables a guest endpoint could write to."""
 		return [frappe.db.sql(f"select count(*), max(`modified`) from `tab{d}`")[0] for d in FINGERPRINT]
+
+	# --- reports -------------------------------------------------------------------------------
+
+	def test_report_matrix(self):
+		modules = [m.strip() for m in (APP / "modules.txt").read_text().splitlines() if m.strip()]
+		ours = set(frappe.get_all("Report", filters={"module": ("in", modules)}, pluck="name"))
+		self.assertEqual(ours, set(REPORTS), "reports missing from (or gone from) the permission matrix")
+		failures = []
+		for report, allowed in REPORTS.items():
+			args = {"report_name": report, "filters": "{}"}
+			for role in ROLES:
+				outcome, detail = self.call("frappe.desk.query_report.run", "GET", args, role, stub=False)
+				expected = "allowed" if role in allowed else "refused"
+				if outcome != expected:
+					failures.append(f"{role} × report {report}: {outcome}, expected {expected} {detail}")
+		self.assertFalse(failures, "\n" + "\n".join(failures))
 
 	# --- guest endpoints -----------------------------------------------------------------------
 
