@@ -64,6 +64,13 @@ override_whitelisted_methods = {
 # Every whitelisted method declares its argument types (enforced by Frappe v16).
 require_type_annotated_api_methods = True
 
+# Desk scripts on ERPNext forms
+# -----------------------------
+doctype_js = {
+	# Billing: a Stripe payment link and refunds on a submitted Sales Invoice
+	"Sales Invoice": "billing/client/sales_invoice.js",
+}
+
 # Document events on ERPNext doctypes
 # -----------------------------------
 doc_events = {
