@@ -320,7 +320,11 @@ class TestCardsCheckoutRefunds(BillingCase):
 		stranger = make_user("billing.stranger@example.com", "Customer", user_type="Website User")
 		dispatcher = make_user("billing.dispatcher@example.com", "Dispatcher")
 		agent = make_user("billing.agent@example.com", "Billing Agent")
-		for user, allowed in ((stranger, False), (dispatcher, False), (agent, True)):
+		owner = make_user("billing.owner@example.com", "Customer", user_type="Website User")
+		customer_doc = frappe.get_doc("Customer", mine)
+		customer_doc.append("portal_users", {"user": owner})
+		customer_doc.save(ignore_permissions=True)
+		for user, allowed in ((stranger, False), (dispatcher, False), (agent, True), (owner, True)):
 			frappe.set_user(user)
 			try:
 				if allowed:
