@@ -257,3 +257,15 @@ def test_a_try_under_way_in_another_run_is_left_alone(setup):
 	report = run_batch(ledger.due(), ledger, gateway, POLICY, DAY0, now=datetime(2026, 12, 1, 11, 0))
 	assert report.charged == ["SINV-00001"]
 	assert [a.status for a in ledger.attempts("SINV-00001")] == [NOT_CHARGED, SUCCEEDED]
+
+
+def test_a_decline_stripe_made_but_we_did_not_hear_counts_as_a_decline(setup):
+	api, gateway = setup
+	invoices = make_invoices(api, gateway, ["pm_card_visa_chargeDeclined"])
+	ledger = MemoryLedger(invoices, datetime(2026, 12, 1))
+	api.fail_next(500, after_effect=True)  # Stripe declined it, we heard a 500
+	assert run(ledger, gateway, DAY0).stopped_at == "SINV-00001"
+	report = run(ledger, gateway, DAY0)
+	assert report.skipped["SINV-00001"].startswith("Next try on")  # not charged again today
+	assert [a.status for a in ledger.attempts("SINV-00001")] == [DECLINED]
+	assert len(api.posts("/v1/payment_intents")) == 1

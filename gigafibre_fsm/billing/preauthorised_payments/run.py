@@ -189,10 +189,19 @@ def _reconcile(due, attempts, ledger, gateway, report) -> list[Attempt] | None:
 	if any(p.status == "processing" for p in found):
 		report.skipped[due.invoice] = "A payment is processing at Stripe"
 		return None
-	open_numbers = [a.number for a in attempts if a.status in (STARTED, PROCESSING)]
-	for number in open_numbers:
-		ledger.finish_attempt(due, number, NOT_CHARGED, None, None)
-	if open_numbers:
+	# an open try that Stripe did answer (declined) counts as that answer; one it never saw was
+	# not charged and is not a failure
+	answered = {p.attempt: p for p in found}
+	open_attempts = [a for a in attempts if a.status in (STARTED, PROCESSING)]
+	for a in open_attempts:
+		result = answered.get(a.number)
+		if result:
+			ledger.finish_attempt(
+				due, a.number, outcome_status(result.status, result.error_code), result, result.message
+			)
+		else:
+			ledger.finish_attempt(due, a.number, NOT_CHARGED, None, None)
+	if open_attempts:
 		return ledger.attempts(due.invoice)
 	return attempts
 
