@@ -411,6 +411,70 @@ class TestStripeWebhooks(BillingCase):
 		self.assertEqual(webhooks.apply_event(event_id), "Applied")  # once
 		self.assertEqual(len(self.receipts(invoice)), 1)
 
+	def test_every_handled_type_is_applied_once_when_replayed(self):
+		customer = self.customer_with_card("_Test Hook Types")
+		invoice = self.invoice(customer)
+		intent = self.paid_intent(invoice, customer)
+		charge = self.api.charges[intent["latest_charge"]]
+		failed = {
+			**intent,
+			"id": "pi_failed_x",
+			"status": "requires_payment_method",
+			"last_payment_error": {"code": "card_declined", "message": "Your card was declined."},
+		}
+		dispute = {
+			"id": "dp_x",
+			"object": "dispute",
+			"amount": charge["amount"],
+			"currency": charge["currency"],
+			"payment_intent": intent["id"],
+			"status": "needs_response",
+			"reason": "fraudulent",
+			"metadata": {},
+		}
+		cases = [
+			("payment_intent.succeeded", intent, "Applied"),
+			("charge.succeeded", charge, "Applied"),
+			("payment_intent.payment_failed", failed, "Applied"),
+			(
+				"payment_intent.requires_action",
+				{**failed, "id": "pi_action_x", "status": "requires_action"},
+				"Applied",
+			),
+			("payment_intent.processing", {**intent, "status": "processing"}, "Applied"),
+			("payment_intent.canceled", {**failed, "id": "pi_cancel_x", "status": "canceled"}, "Applied"),
+			(
+				"charge.failed",
+				{
+					**charge,
+					"id": "ch_failed_x",
+					"status": "failed",
+					"paid": False,
+					"failure_code": "card_declined",
+				},
+				"Applied",
+			),
+			("charge.dispute.created", dispute, "Needs Review"),
+			("invoice.paid", {"id": "in_x", "object": "invoice"}, "Acknowledged"),
+			("customer.subscription.updated", {"id": "sub_x", "object": "subscription"}, "Acknowledged"),
+		]
+
+		def comments():
+			return frappe.db.count(
+				"Comment", {"reference_doctype": "Sales Invoice", "reference_name": invoice}
+			)
+
+		for kind, obj, status in cases:
+			payload, header = self.api.signed_event(kind, obj)
+			event_id, new = webhooks.receive(payload, header)
+			self.assertTrue(new, kind)
+			self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), status, kind)
+			before = (comments(), len(self.receipts(invoice)))
+			self.assertEqual(webhooks.receive(payload, header), (event_id, False), kind)
+			self.assertEqual(webhooks.apply_event(event_id), status, kind)  # a second job: nothing
+			self.assertEqual((comments(), len(self.receipts(invoice))), before, kind)
+		self.assertEqual(len(self.receipts(invoice)), 1)
+
 	def test_forged_stale_unknown(self):
 		before = frappe.db.count("Stripe Event")
 		payload, header = self.api.signed_event(
