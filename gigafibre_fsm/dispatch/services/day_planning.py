@@ -23,6 +23,7 @@ from gigafibre_fsm.dispatch.services.settings import (
 from gigafibre_fsm.errors import Conflict
 from gigafibre_fsm.errors import _ as mark
 from gigafibre_fsm.services.core_errors import translate_message, translated_errors
+from gigafibre_fsm.services.frappe_versions import in_test
 
 PLANNABLE = ("Open", "Assigned", "En Route", "In Progress")
 UNDER_WAY = {"En Route": day_planner.STATUS_EN_ROUTE, "In Progress": day_planner.STATUS_IN_PROGRESS}
@@ -141,7 +142,7 @@ def enqueue_preview(day, time_limit_s=None) -> dict:
 		timeout=int(limit) + 300,
 		job_id=_job_id(day),
 		deduplicate=True,
-		now=bool(frappe.flags.in_test),
+		now=in_test(),
 		day=str(day),
 		time_limit_s=limit,
 	)
