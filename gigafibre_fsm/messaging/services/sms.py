@@ -55,7 +55,7 @@ SEND_JOB = "gigafibre_fsm.messaging.services.sms.deliver_message"
 WEBHOOK_METHOD = "/api/method/gigafibre_fsm.api.messaging."
 EVENT_CHANGED = "sms_message_changed"
 EVENT_INCOMING = "sms_incoming"
-DEADLOCK_ATTEMPTS = 5  # a webhook that loses a deadlock starts again, up to this many times
+DEADLOCK_ATTEMPTS = 5  # a webhook whose transaction the database gave up starts again, up to this many times
 
 
 def send_sms(
@@ -252,12 +252,26 @@ def store_inbound(inbound: InboundSms) -> str:
 	for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
 		try:
 			return receive_inbound(inbound)
-		except frappe.QueryDeadlockError:
-			if attempt == DEADLOCK_ATTEMPTS or in_test():
+		except Exception as e:
+			if not _must_start_again(e) or attempt == DEADLOCK_ATTEMPTS or in_test():
 				raise
-			frappe.logger("gigafibre_fsm").info(f"inbound {inbound.sid}: deadlock, attempt {attempt + 1}")
+			frappe.logger("gigafibre_fsm").info(f"inbound {inbound.sid}: {e!r}, attempt {attempt + 1}")
 			frappe.db.rollback()
 			time.sleep(random.uniform(0.01, 0.05) * attempt)
+
+
+def _must_start_again(e: Exception) -> bool:
+	"""The database gave up this transaction, not the message: a deadlock's victim (MariaDB and
+	PostgreSQL), or, on PostgreSQL, whose REPEATABLE READ transactions Frappe uses, a row another
+	request changed meanwhile (SQLSTATE 40001, serialization_failure)."""
+	return (
+		isinstance(e, frappe.QueryDeadlockError | ConversationCreatedMeanwhile)
+		or getattr(e, "pgcode", None) == "40001"
+	)
+
+
+class ConversationCreatedMeanwhile(Exception):
+	"""Another request created the conversation after this transaction's snapshot was taken."""
 
 
 def receive_inbound(inbound: InboundSms) -> str:
@@ -268,7 +282,7 @@ def receive_inbound(inbound: InboundSms) -> str:
 	existing = frappe.db.get_value(MESSAGE, {"twilio_sid": inbound.sid})
 	if existing:
 		return existing
-	conversation = get_or_create_conversation(inbound.from_number)
+	conversation = get_or_create_conversation(inbound.from_number, restart_on_race=True)
 	body = "\n".join([inbound.body, *inbound.media_urls]) if inbound.media_urls else inbound.body
 	savepoint = "sms_inbound"
 	frappe.db.savepoint(savepoint)
@@ -315,7 +329,9 @@ def mark_read(conversation: str) -> None:
 	frappe.db.set_value(CONVERSATION, conversation, "unread_count", 0, update_modified=False)
 
 
-def get_or_create_conversation(address: str, customer: str | None = None) -> str:
+def get_or_create_conversation(
+	address: str, customer: str | None = None, restart_on_race: bool = False
+) -> str:
 	"""The name of the conversation with `address` (a Twilio address, which is also its name:
 	"+15145551234", "whatsapp:+15145551234"), created when missing and linked to `customer`, or
 	else to the customer whose phone matches.
@@ -325,8 +341,10 @@ def get_or_create_conversation(address: str, customer: str | None = None) -> str
 	duplicate; that one rolls back to its savepoint and uses the committed row. On MariaDB its
 	snapshot (REPEATABLE READ) still cannot see that row, so a message inserted into it must
 	skip Frappe's link check (`flags.ignore_links`); the row exists, committed, and the failed
-	insert left this transaction a lock on it until commit. On PostgreSQL (READ COMMITTED) the
-	row is visible at once."""
+	insert left this transaction a lock on it until commit. On PostgreSQL, where Frappe's
+	transactions are REPEATABLE READ too, an UPDATE does not even find that row (MariaDB's does):
+	with `restart_on_race` the race raises ConversationCreatedMeanwhile instead, and the caller
+	starts its transaction again, whose new snapshot sees the conversation (`store_inbound`)."""
 	address = inbound_address(address).twilio
 	if frappe.db.exists(CONVERSATION, address):
 		if not frappe.db.get_value(CONVERSATION, address, "customer"):
@@ -345,6 +363,8 @@ def get_or_create_conversation(address: str, customer: str | None = None) -> str
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
 		frappe.db.rollback(save_point=savepoint)  # created meanwhile by a concurrent request
 		frappe.clear_messages()
+		if restart_on_race:
+			raise ConversationCreatedMeanwhile(address) from None
 	return address
 
 
