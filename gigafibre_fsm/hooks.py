@@ -12,6 +12,8 @@ required_apps = ["frappe/erpnext"]
 # ------------
 after_install = "gigafibre_fsm.setup.install.after_install"
 before_uninstall = "gigafibre_fsm.setup.uninstall.before_uninstall"
+# French comes from locale/fr.po: compiled here too, so that a site needs no `bench build`
+after_migrate = "gigafibre_fsm.setup.translations.compile_catalogues"
 
 # Fixtures: roles, and the custom fields this app adds to ERPNext doctypes
 # ------------------------------------------------------------------------

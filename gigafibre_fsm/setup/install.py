@@ -3,6 +3,8 @@
 import frappe
 from frappe import _
 
+from gigafibre_fsm.setup.translations import compile_catalogues
+
 # The skills a fibre ISP's dispatch starts with; the dispatcher adds their own.
 DEFAULT_TAGS = (
 	("Fibre Splicing", "Skill"),
@@ -19,6 +21,7 @@ DEFAULT_TAGS = (
 def after_install():
 	create_default_tags()
 	create_sales_tax_templates()
+	compile_catalogues()
 
 
 def create_default_tags():

@@ -1,6 +1,8 @@
 # Copyright (c) 2026, Gigafibre and contributors
 # For license information, please see license.txt
 
+import os
+
 import frappe
 
 from gigafibre_fsm.billing.services.invoice_links import set_portal_link_and_qr_code
@@ -57,3 +59,20 @@ class TestCustomersSeeOnlyTheirRecords(IntegrationTestCase):
 		self.assertNotIn(other.name, visible)
 		self.assertFalse(frappe.has_permission("Service Location", "read", other.name))
 		self.assertFalse(frappe.has_permission("Service Location", "write", own.name))
+
+
+class TestTranslations(IntegrationTestCase):
+	def test_french_comes_from_the_gettext_catalogue(self):
+		from babel.messages.pofile import read_po
+		from frappe.translate import get_translations_from_apps
+
+		from gigafibre_fsm.setup.translations import compile_catalogues
+
+		compile_catalogues()
+		with open(frappe.get_app_path("gigafibre_fsm", "locale", "fr.po"), "rb") as fh:
+			catalogue = {m.id: m.string for m in read_po(fh) if m.id}
+		loaded = get_translations_from_apps("fr", ["gigafibre_fsm"])
+		for source in ("Dispatch Job Series", "Outage Incident", "{} Open", "Fibre Splicing"):
+			self.assertEqual(loaded.get(source), catalogue[source], source)
+		# and nothing from a CSV beside it: the catalogue is the one source
+		self.assertFalse(os.path.exists(frappe.get_app_path("gigafibre_fsm", "translations")))

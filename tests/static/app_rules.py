@@ -11,6 +11,8 @@ import json
 import re
 from pathlib import Path
 
+from babel.messages.pofile import read_po
+
 from tests.static import frappe_reference as ref
 
 SHELL_FOLDERS = {
@@ -360,51 +362,82 @@ def check_core_is_framework_free(app: Path) -> list[str]:
 _TEMPLATE_CALL = re.compile(r"""\b(__|_)\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]""")
 
 
+def _translation_calls(tree: ast.AST) -> set[str]:
+	"""The names a module calls to translate: `_`, `frappe._`, and whatever it imports Frappe's or
+	the core's `_` as (`from gigafibre_fsm.errors import _ as mark`)."""
+	names = {"_"}
+	for node in ast.walk(tree):
+		if isinstance(node, ast.ImportFrom) and node.module in ("frappe", "gigafibre_fsm.errors"):
+			names.update(a.asname for a in node.names if a.name == "_" and a.asname)
+	return names
+
+
+def _is_translation_call(node: ast.AST, names: set[str]) -> bool:
+	if not isinstance(node, ast.Call) or not node.args:
+		return False
+	func = node.func
+	called = (isinstance(func, ast.Name) and func.id in names) or (
+		isinstance(func, ast.Attribute)
+		and func.attr == "_"
+		and isinstance(func.value, ast.Name)
+		and func.value.id == "frappe"
+	)
+	return called and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+
+
 def translatable_strings(app: Path) -> set[str]:
-	"""The literal strings passed to `_()` in Python, and the labels, options and descriptions
-	of doctypes and custom fields, which Frappe translates in forms and lists."""
+	"""The literal strings passed to `_()` (or `frappe._()`, or an alias of the core's `_`) in
+	Python and to `__()` in templates and desk JavaScript, the labels, options and descriptions of
+	doctypes and custom fields, workspaces' labels, formats and headers, and every message of
+	locale/main.pot (what Frappe's own extractors find)."""
 	strings = set()
 	for path in app.rglob("*.py"):
-		for node in ast.walk(ast.parse(path.read_text())):
-			if (
-				isinstance(node, ast.Call)
-				and isinstance(node.func, ast.Name)
-				and node.func.id == "_"
-				and node.args
-				and isinstance(node.args[0], ast.Constant)
-				and isinstance(node.args[0].value, str)
-			):
-				strings.add(node.args[0].value)
+		tree = ast.parse(path.read_text())
+		names = _translation_calls(tree)
+		strings.update(node.args[0].value for node in ast.walk(tree) if _is_translation_call(node, names))
 	for path in [*app.rglob("*.html"), *app.rglob("*.js")]:
 		strings.update(m.group(2) for m in _TEMPLATE_CALL.finditer(path.read_text()))
 	fields = [f for _, d in doctypes(app).values() for f in d.get("fields", [])] + _all_custom_fields(app)
 	strings.update(doctypes(app))
+	strings.update(d["description"] for _, d in doctypes(app).values() if d.get("description"))
 	for _path, workspace in workspaces(app).values():
 		# the desk shows these through __(): a shortcut's format too ("{} Open" → "19 Open")
 		strings.update(v for v in (workspace.get("label"), workspace.get("title")) if v)
 		strings.update(link["label"] for link in workspace.get("links", []) if link.get("label"))
 		for shortcut in workspace.get("shortcuts", []):
 			strings.update(v for v in (shortcut.get("label"), shortcut.get("format")) if v)
+		for block in json.loads(workspace.get("content") or "[]"):
+			if block.get("type") == "header" and block.get("data", {}).get("text"):
+				strings.add(block["data"]["text"])
 	for f in fields:
 		for key in ("label", "description"):
 			if f.get(key):
 				strings.add(f[key])
 		if f.get("fieldtype") == "Select":
 			strings.update(o for o in (f.get("options") or "").split("\n") if o.strip())
+	strings.update(_catalogue(app / "locale" / "main.pot"))
 	return strings
 
 
-def french_translations(app: Path) -> dict[str, str]:
-	path = app / "translations" / "fr.csv"
+def _catalogue(path: Path) -> dict[str, str]:
+	"""A gettext catalogue's messages, as Frappe reads them (babel): msgid → msgstr."""
 	if not path.exists():
 		return {}
-	with path.open(newline="", encoding="utf-8") as fh:
-		return {row[0]: row[1] for row in csv.reader(fh) if len(row) >= 2}
+	with path.open("rb") as fh:
+		return {m.id: m.string for m in read_po(fh) if m.id and isinstance(m.id, str)}
+
+
+def french_translations(app: Path) -> dict[str, str]:
+	"""locale/fr.po, which Frappe compiles to the .mo file it loads (v15 and v16)."""
+	return _catalogue(app / "locale" / "fr.po")
 
 
 def check_translations(app: Path) -> list[str]:
-	"""Every translatable string has a French translation keeping the same {placeholders}."""
+	"""Every translatable string has a French translation keeping the same {placeholders}, and
+	the app keeps no CSV translations beside its gettext catalogues."""
 	problems = []
+	if (app / "translations").exists():
+		problems.append("translations/ holds CSV translations: they belong in locale/fr.po")
 	fr = french_translations(app)
 	for source in sorted(translatable_strings(app)):
 		if source not in fr or not fr[source].strip():

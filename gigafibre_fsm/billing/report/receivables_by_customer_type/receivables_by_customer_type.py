@@ -43,14 +43,16 @@ def execute(filters=None):
 		currency_column("total", _("Total")),
 		{"fieldname": "currency", "hidden": 1, "fieldtype": "Data"},
 	]
-	data = [
-		{
-			"customer_type": _(row["customer_type"]),
-			"currency": currency,
-			**{k: money(row[k], currency) for k in (*BUCKET_KEYS, "total")},
-		}
-		for row in table
-	]
+	data = []
+	for row in table:
+		kind = row["customer_type"]  # Residential or Commercial, translated (not a literal in _())
+		data.append(
+			{
+				"customer_type": _(kind),
+				"currency": currency,
+				**{k: money(row[k], currency) for k in (*BUCKET_KEYS, "total")},
+			}
+		)
 	chart = {
 		"data": {
 			"labels": [labels[k] for k in BUCKET_KEYS],
