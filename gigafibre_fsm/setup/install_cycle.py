@@ -1,7 +1,7 @@
 """What an installed app leaves on a site, read by tests/bench/install_cycle.sh.
 
 The script installs, uninstalls and reinstalls the app and calls `report` in between with
-`bench --site SITE execute gigafibre_fsm.setup.install_cycle.report`: an uninstalled app must
+the bench's Python: an uninstalled app must
 leave nothing of its own behind, an installed one must have all of it.
 """
 

@@ -7,7 +7,14 @@ set -euo pipefail
 bench_dir=$(cd "$1" && pwd)
 site=${2:-test.localhost}
 frappe() { (cd "$bench_dir/sites" && "$bench_dir/env/bin/python" -m frappe.utils.bench_helper frappe "$@"); }
-report() { frappe --site "$site" execute gigafibre_fsm.setup.install_cycle.report 2>/dev/null | tail -n 1; }
+# not `bench execute`: it refuses a method of an app the site does not have (after uninstall)
+report() {
+	(cd "$bench_dir/sites" && "$bench_dir/env/bin/python" -c "import frappe
+frappe.init(site='$site', sites_path='.')
+frappe.connect()
+from gigafibre_fsm.setup.install_cycle import report
+report()" | tail -n 1)
+}
 expect() { # expect WHAT JSON PYTHON-CONDITION
 	if ! python3 -c "import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if ($3) else 1)" "$2"; then
 		echo "install cycle on $site: FAILED after $1: $2"
