@@ -22,6 +22,14 @@ from gigafibre_fsm.errors import Conflict
 from gigafibre_fsm.services.frappe_versions import in_test
 
 ATTEMPT = "PPA Attempt"
+ATTEMPT_FIELDS = [
+	"sales_invoice",
+	"attempt_number",
+	"idempotency_key",
+	"status",
+	"started_at",
+	"payment_intent",
+]
 RUN_JOB = "gigafibre_fsm.billing.services.ppa.run_ppa_batch"
 
 
@@ -119,14 +127,7 @@ class FrappeLedger:
 		for row in frappe.get_all(
 			ATTEMPT,
 			filters={"sales_invoice": ["in", names]},
-			fields=[
-				"sales_invoice",
-				"attempt_number",
-				"idempotency_key",
-				"status",
-				"started_at",
-				"payment_intent",
-			],
+			fields=ATTEMPT_FIELDS,
 			order_by="attempt_number asc",
 		):
 			self._attempts[row.sales_invoice].append(_attempt(row))
@@ -135,14 +136,7 @@ class FrappeLedger:
 		rows = frappe.get_all(
 			ATTEMPT,
 			filters={"sales_invoice": invoice},
-			fields=[
-				"sales_invoice",
-				"attempt_number",
-				"idempotency_key",
-				"status",
-				"started_at",
-				"payment_intent",
-			],
+			fields=ATTEMPT_FIELDS,
 			order_by="attempt_number asc",
 		)
 		self._attempts[invoice] = [_attempt(r) for r in rows]

@@ -197,3 +197,28 @@ def check_request(layout: VendorLayout, request: PreauthorisationRequest) -> Non
 	for name in (request.line_profile, request.service_profile, request.onu_type or "x"):
 		if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", name or ""):
 			raise InvalidInput(_("Profile or ONU type {name} is not a valid name"), name=name)
+
+
+def decode_positive_int(raw: object) -> int | None:
+	"""A count or a distance: 0 and negatives are the OLT's "not measured", never a value."""
+	if not isinstance(raw, int) or raw <= 0:
+		return None
+	return raw
+
+
+def manual_registration_plan(
+	request: PreauthorisationRequest, onu_id: int, why_no_commands: tuple[str, ...]
+) -> ProvisioningPlan:
+	"""A plan that picks the ONU id but leaves the registration to a person: for vendors whose
+	CLI and SNMP row creation no public source verifies yet (`why_no_commands` says which)."""
+	return ProvisioningPlan(
+		olt=request.olt,
+		frame=request.frame,
+		slot=request.slot,
+		port=request.port,
+		onu_id=onu_id,
+		serial=request.serial,
+		vlans=tuple(request.vlans),
+		cli=(),
+		notes=why_no_commands,
+	)

@@ -22,7 +22,9 @@ from .base import (
 	VendorLayout,
 	decode_dbm_text,
 	decode_gpon_serial,
+	decode_positive_int,
 	decode_text,
+	manual_registration_plan,
 	oid,
 )
 
@@ -47,23 +49,11 @@ def _run_state(raw: object) -> str:
 	return {1: ONLINE, 2: OFFLINE}.get(raw, UNKNOWN)  # type: ignore[call-overload]
 
 
-def _distance(raw: object) -> int | None:
-	if not isinstance(raw, int) or raw <= 0:
-		return None
-	return raw
-
-
 def _preauthorisation(request: PreauthorisationRequest, onu_id: int) -> ProvisioningPlan:
-	return ProvisioningPlan(
-		olt=request.olt,
-		frame=request.frame,
-		slot=request.slot,
-		port=request.port,
-		onu_id=onu_id,
-		serial=request.serial,
-		vlans=tuple(request.vlans),
-		cli=(),
-		notes=(
+	return manual_registration_plan(
+		request,
+		onu_id,
+		(
 			f"Register {request.serial} as ONU {onu_id} of PON port "
 			f"{request.frame}/{request.slot}/{request.port} by hand: no public source for C-Data's "
 			"GPON CLI dialect has been verified yet, so no commands are generated.",
@@ -84,7 +74,7 @@ CDATA_GPON = VendorLayout(
 		Column("description", oid(f"{_ONU}.1.1.8"), decode_text, verified=False),  # gponOnuDescription
 		Column("oper_state", oid(f"{_ONU}.2.1.1"), _run_state, verified=False),  # gponOnuRunState
 		Column(
-			"distance_m", oid(f"{_ONU}.2.1.4"), _distance, verified=False
+			"distance_m", oid(f"{_ONU}.2.1.4"), decode_positive_int, verified=False
 		),  # gponOnuDistance (metres assumed)
 		# gponOnuOpticalRxPower is a DisplayString; its exact text is not documented
 		Column("rx_power_dbm", oid(f"{_ONU}.6.1.4"), decode_dbm_text, verified=False),

@@ -22,7 +22,9 @@ from .base import (
 	VendorLayout,
 	decode_dbm_text,
 	decode_gpon_serial,
+	decode_positive_int,
 	decode_text,
+	manual_registration_plan,
 	oid,
 )
 
@@ -63,23 +65,11 @@ def _admin_status(raw: object) -> str | None:
 	return {1: ENABLED, 2: DISABLED}.get(raw)  # type: ignore[call-overload]
 
 
-def _distance(raw: object) -> int | None:
-	if not isinstance(raw, int) or raw <= 0:
-		return None
-	return raw
-
-
 def _preauthorisation(request: PreauthorisationRequest, onu_id: int) -> ProvisioningPlan:
-	return ProvisioningPlan(
-		olt=request.olt,
-		frame=request.frame,
-		slot=request.slot,
-		port=request.port,
-		onu_id=onu_id,
-		serial=request.serial,
-		vlans=tuple(request.vlans),
-		cli=(),
-		notes=(
+	return manual_registration_plan(
+		request,
+		onu_id,
+		(
 			f"Register {request.serial} as ONU {onu_id} of PON port {request.port} by hand: "
 			"no public source for V-SOL's GPON CLI dialect has been verified yet, so no commands "
 			"are generated.",
@@ -104,7 +94,7 @@ VSOL_V1600G = VendorLayout(
 		# gOnuStaInfoLastDeregisterReason is free text in the MIB
 		Column("last_down_cause", oid(f"{_ONU}.1.1.10"), decode_text, verified=False),
 		Column(
-			"distance_m", oid(f"{_ONU}.12.1.3"), _distance, verified=False
+			"distance_m", oid(f"{_ONU}.12.1.3"), decode_positive_int, verified=False
 		),  # gOnuRttDistance (metres assumed)
 		Column("rx_power_dbm", oid(f"{_ONU}.3.1.7"), decode_dbm_text),  # gOnuOpticalInfoRxPwr, text
 	),
