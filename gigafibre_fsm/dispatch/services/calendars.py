@@ -10,6 +10,7 @@ from gigafibre_fsm.dispatch import ical, work_schedule
 from gigafibre_fsm.dispatch.services.settings import dispatch_settings, dispatch_zone
 from gigafibre_fsm.permissions.services import scopes
 from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.services.times import aware, utc_now
 
 FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 90
 ICS_STATUS = {"Cancelled": "cancelled", "Open": "tentative"}
@@ -40,7 +41,7 @@ def _calendar_job(job, zone, address: str = "") -> ical.CalendarJob:
 		end=start + timedelta(minutes=job.duration_minutes or 60),
 		location=(address or "").replace("\n", ", "),
 		status=ICS_STATUS.get(job.status, "confirmed"),
-		modified=job.modified.replace(tzinfo=zone) if job.modified else None,
+		modified=aware(job.modified),  # stored naive in the system zone, not the dispatch one
 		geo=(job.latitude, job.longitude) if job.latitude or job.longitude else None,
 	)
 
@@ -81,7 +82,7 @@ def technician_feed(token: str) -> bytes:
 			[_calendar_job(j, zone, addresses.get(j.service_location, "")) for j in jobs if j.scheduled_date],
 			_("Jobs of {0}").format(technician.technician_name),
 			zone,
-			now_datetime().replace(tzinfo=zone),
+			utc_now(),
 		)
 
 
@@ -99,7 +100,7 @@ def appointment(job_name: str) -> bytes:
 			_calendar_job(job, zone, address),
 			ical.Company(name=company),
 			zone,
-			now_datetime().replace(tzinfo=zone),
+			utc_now(),
 			translate=_,
 		)
 

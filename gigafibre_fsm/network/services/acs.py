@@ -12,8 +12,8 @@ from gigafibre_fsm.network.services.settings import (
 	online_minutes,
 	optical_thresholds,
 )
-from gigafibre_fsm.network.services.times import utc_now
 from gigafibre_fsm.services.core_errors import translated_errors
+from gigafibre_fsm.services.times import utc_now
 
 TASKS = ("reboot", "refresh", "factory_reset")
 EXPORTABLE = ("presets", "provisions", "virtualParameters", "files")

@@ -19,9 +19,9 @@ from gigafibre_fsm.errors import DeviceMismatch, ImplausibleAnswer
 from gigafibre_fsm.network import olt as core
 from gigafibre_fsm.network.services import outages
 from gigafibre_fsm.network.services.settings import network_settings
-from gigafibre_fsm.network.services.times import system_naive
 from gigafibre_fsm.services.core_errors import translate, translated_errors
 from gigafibre_fsm.services.frappe_versions import in_test
+from gigafibre_fsm.services.times import system_naive
 
 WALK_JOB = "gigafibre_fsm.network.services.olt.walk_olt"
 SNAPSHOT_KEY = "gigafibre_fsm:olt_snapshot:{olt}"

@@ -17,8 +17,8 @@ from frappe import _
 
 from gigafibre_fsm.network import outages as core
 from gigafibre_fsm.network.services.settings import network_settings, outage_policy
-from gigafibre_fsm.network.services.times import aware, system_naive
 from gigafibre_fsm.services import tickets
+from gigafibre_fsm.services.times import aware, system_naive
 
 CORRELATOR_KEY = "gigafibre_fsm:outage_correlator:{olt}"
 INCIDENT_EVENT = "outage_incident_changed"

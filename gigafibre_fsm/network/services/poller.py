@@ -21,8 +21,8 @@ from gigafibre_fsm.network.services.settings import (
 	online_minutes,
 	optical_thresholds,
 )
-from gigafibre_fsm.network.services.times import system_naive, utc_now
 from gigafibre_fsm.services.frappe_versions import in_test
+from gigafibre_fsm.services.times import system_naive, utc_now
 
 HEALTH_KEY = "gigafibre_fsm:acs_poller_health"
 POLL_JOB = "gigafibre_fsm.network.services.poller.poll_devices"
