@@ -74,7 +74,7 @@ def mark_read(conversation: str) -> None:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-@rate_limit(limit=1200, seconds=60)  # per IP; Twilio sends bursts of status callbacks
+@rate_limit(limit=12000, seconds=60)  # per IP: Twilio sends bursts of status callbacks
 def twilio_status() -> None:
 	"""Twilio's message status callback: moves an SMS Message's status forward, never back."""
 	_verify_twilio_signature()
@@ -88,7 +88,7 @@ def twilio_status() -> None:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-@rate_limit(limit=600, seconds=60)  # per IP
+@rate_limit(limit=6000, seconds=60)  # per IP: Twilio does not retry a 429, so only floods are cut
 def twilio_inbound() -> Response:
 	"""Twilio's incoming-message webhook (SMS and WhatsApp): stores the message once; answers
 	an empty TwiML."""
