@@ -101,7 +101,7 @@ def print_summary(plan, technicians, tr, out=None) -> None:
 def _run(args, tr) -> int:
 	from gigafibre_fsm.dispatch.day_planner import plan_day
 	from gigafibre_fsm.dispatch.demo import demo_day
-	from gigafibre_fsm.dispatch.demo.loader import load_plan_file
+	from gigafibre_fsm.dispatch.demo.loader import load_plan_file, write_csv
 	from gigafibre_fsm.dispatch.demo.report import render_report
 
 	if args.command == "demo":
@@ -109,6 +109,8 @@ def _run(args, tr) -> int:
 		day, tz, techs, jobs = demo.day, demo.timezone, demo.technicians, demo.jobs
 		places = [(z[0], z[1], z[2]) for z in demo.zones]
 		title = tr(_("Demo day plan, {day}")).format(day=day.isoformat())
+		if args.export:  # the demo day in the layout `plan` reads: a template for one's own export
+			write_csv(args.export, techs, jobs)
 	else:
 		day_arg = None
 		if args.date:
@@ -161,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
 	common(demo, "out/demo-report.html")
 	demo.add_argument("--technicians", type=int, default=42)
 	demo.add_argument("--jobs", type=int, default=300)
+	demo.add_argument(
+		"--export", metavar="FILE.csv", help="also write the demo day as a CSV that `plan` reads"
+	)
 	plan = sub.add_parser("plan", help="plan the technicians and jobs of a CSV or JSON export")
 	plan.add_argument("file")
 	plan.add_argument("--date", help="the day HH:MM times refer to (YYYY-MM-DD)")

@@ -86,11 +86,6 @@ class OpticalStatus:
 	unverified: list[str] = field(default_factory=list)
 
 
-def to_dbm(raw, unit: str) -> float | None:
-	"""A level in dBm from a vendor's raw value in `unit`, or None when it is no reading."""
-	return V.power_dbm(raw, unit)
-
-
 def _expand(doc, template: str | None) -> list:
 	"""Values at a path with `{i}` standing for every instance, in instance order."""
 	if not template:

@@ -149,6 +149,15 @@ def test_cli_demo_writes_the_report_and_prints_a_summary(tmp_path, capsys):
 	assert out.is_file() and '<svg id="map"' in out.read_text()
 
 
+def test_cli_demo_exports_a_day_that_plan_reads(tmp_path, capsys):
+	day = tmp_path / "day.csv"
+	args = ["--time-limit", "0.3", "--technicians", "4", "--jobs", "12"]
+	assert main(["demo", "--out", str(tmp_path / "demo.html"), "--export", str(day), *args]) == 0
+	assert main(["plan", str(day), "--out", str(tmp_path / "plan.html"), "--time-limit", "0.3"]) == 0
+	rows = day.read_text().splitlines()
+	assert len(rows) == 1 + 4 + 12 and rows[0].startswith("record,")
+
+
 def test_cli_plan_refuses_bad_input_with_a_clear_message_and_writes_nothing(tmp_path, capsys):
 	path = tmp_path / "day.csv"
 	path.write_text(

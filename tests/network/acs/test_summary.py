@@ -6,7 +6,8 @@ import pytest
 
 from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.network.acs import TR098, TR181, OpticalThresholds, display, summarize
-from gigafibre_fsm.network.acs.optical import judge, to_dbm
+from gigafibre_fsm.network.acs.optical import judge
+from gigafibre_fsm.network.acs.vendors import power_dbm as to_dbm
 from simulators.genieacs_nbi import generate_fleet
 from tests.network.acs.conftest import NOW, csv_doc
 
