@@ -37,10 +37,12 @@ import secrets
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import stripe
+
+from simulators.http_double import HttpDouble
 
 stripe.enable_telemetry = False
 
@@ -106,10 +108,12 @@ def _error(status, type_, message, code=None, param=None, **extra) -> StripeErro
 	return StripeError(status, {"error": error})
 
 
-class StripeApiDouble:
+class StripeApiDouble(HttpDouble):
 	"""Run with `with StripeApiDouble() as api:`; `api.base_url` goes to StripeClient's
 	`base_addresses={"api": …}`, `api.secret_key` is the key it accepts, `api.webhook_secret`
 	signs the events it produces (`signed_event`)."""
+
+	methods = ("GET", "POST", "DELETE")
 
 	def __init__(self, host: str = "127.0.0.1", port: int = 0):
 		self.secret_key = "sk_test_" + secrets.token_hex(12)
@@ -127,54 +131,7 @@ class StripeApiDouble:
 		self._delays: list[float] = []
 		self._lock = threading.RLock()
 		self._clock = 0
-		double = self
-
-		class Handler(BaseHTTPRequestHandler):
-			protocol_version = "HTTP/1.1"
-
-			def log_message(self, *args):
-				pass
-
-			def setup(self):
-				super().setup()
-				# headers and body go out in two writes: without this, Nagle's algorithm and the
-				# client's delayed ACK add 40 ms to every answer
-				self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-			def do_POST(self):
-				double._handle(self, "POST")
-
-			def do_GET(self):
-				double._handle(self, "GET")
-
-			def do_DELETE(self):
-				double._handle(self, "DELETE")
-
-		self._server = ThreadingHTTPServer((host, port), Handler)
-		self._server.daemon_threads = True
-		self._thread = threading.Thread(
-			target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-		)
-
-	# lifecycle
-	@property
-	def base_url(self) -> str:
-		host, port = self._server.server_address[:2]
-		return f"http://{host}:{port}"
-
-	def start(self) -> "StripeApiDouble":
-		self._thread.start()
-		return self
-
-	def stop(self) -> None:
-		self._server.shutdown()
-		self._server.server_close()
-
-	def __enter__(self):
-		return self.start()
-
-	def __exit__(self, *exc):
-		self.stop()
+		self._serve(host, port)
 
 	# faults
 	def fail_next(self, http_status: int = 500, after_effect: bool = False) -> None:

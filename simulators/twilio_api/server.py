@@ -30,12 +30,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 import phonenumbers
 from twilio.request_validator import RequestValidator
+
+from simulators.http_double import HttpDouble
 
 API_VERSION = "2010-04-01"
 _MESSAGES = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Messages\.json$")
@@ -80,7 +82,7 @@ class Account:
 	whatsapp_numbers: set[str] = field(default_factory=set)  # its WhatsApp senders (E.164)
 
 
-class TwilioApiDouble:
+class TwilioApiDouble(HttpDouble):
 	"""Run with `with TwilioApiDouble() as twilio:`; `twilio.base_url` goes to the SDK's
 	`client.api.base_url`. One account is created (`account_sid`, `auth_token`, `from_number`,
 	`messaging_service_sid`; `from_number` is also its WhatsApp sender); `add_account` adds
@@ -103,45 +105,7 @@ class TwilioApiDouble:
 		self.account_sid, self.auth_token = account.sid, account.auth_token
 		self.from_number = next(iter(account.numbers))
 		self.messaging_service_sid = next(iter(account.services))
-		double = self
-
-		class Handler(BaseHTTPRequestHandler):
-			protocol_version = "HTTP/1.1"
-
-			def log_message(self, *args):
-				pass
-
-			def do_POST(self):
-				double._handle(self, "POST")
-
-			def do_GET(self):
-				double._handle(self, "GET")
-
-		self._server = ThreadingHTTPServer((host, port), Handler)
-		self._server.daemon_threads = True
-		self._thread = threading.Thread(
-			target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-		)
-
-	# lifecycle
-	@property
-	def base_url(self) -> str:
-		host, port = self._server.server_address[:2]
-		return f"http://{host}:{port}"
-
-	def start(self) -> "TwilioApiDouble":
-		self._thread.start()
-		return self
-
-	def stop(self) -> None:
-		self._server.shutdown()
-		self._server.server_close()
-
-	def __enter__(self):
-		return self.start()
-
-	def __exit__(self, *exc):
-		self.stop()
+		self._serve(host, port)
 
 	# configuration
 	def add_account(self, numbers=(), services=(), whatsapp_numbers=()) -> Account:
