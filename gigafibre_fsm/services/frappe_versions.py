@@ -10,3 +10,10 @@ def in_test() -> bool:
 	if isinstance(flag, bool):
 		return flag
 	return bool(frappe.flags.in_test)
+
+
+def commit_job() -> None:
+	"""Commit a background job's own transaction. Inline under tests (`now=True`) the job runs in
+	the test's transaction, which the test framework rolls back: that one is never committed."""
+	if not in_test():
+		frappe.db.commit()  # nosemgrep

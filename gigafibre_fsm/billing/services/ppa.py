@@ -19,7 +19,7 @@ from gigafibre_fsm.billing.preauthorised_payments import Attempt, DueInvoice, Ru
 from gigafibre_fsm.billing.services import payments, suspension
 from gigafibre_fsm.billing.services import settings as billing_settings
 from gigafibre_fsm.errors import Conflict
-from gigafibre_fsm.services.frappe_versions import in_test
+from gigafibre_fsm.services.frappe_versions import commit_job, in_test
 
 ATTEMPT = "PPA Attempt"
 ATTEMPT_FIELDS = [
@@ -31,12 +31,6 @@ ATTEMPT_FIELDS = [
 	"payment_intent",
 ]
 RUN_JOB = "gigafibre_fsm.billing.services.ppa.run_ppa_batch"
-
-
-def _commit() -> None:
-	# a job is its own transaction; inline in tests the test's, which must not be committed
-	if not in_test():
-		frappe.db.commit()  # nosemgrep
 
 
 def due_invoice_names(today=None) -> list[str]:
@@ -163,7 +157,7 @@ class FrappeLedger:
 			doc.insert(ignore_permissions=True)
 		except frappe.DuplicateEntryError:
 			raise Conflict(_("Another run is charging invoice {invoice}"), invoice=due.invoice)
-		_commit()
+		commit_job()
 		self._attempts.setdefault(due.invoice, []).append(
 			Attempt(due.invoice, number, key, "Started", doc.started_at)
 		)
@@ -176,7 +170,7 @@ class FrappeLedger:
 			values["error"] = error[:1000]
 		key = _key_of(self._attempts.get(due.invoice, []), number)
 		frappe.db.set_value(ATTEMPT, key, values, update_modified=False)
-		_commit()
+		commit_job()
 		self._reload(due.invoice)
 
 	def record_payment(self, due, result) -> None:
@@ -185,7 +179,7 @@ class FrappeLedger:
 			key = _key_of(self._attempts.get(due.invoice, []), result.attempt)
 			if key:
 				frappe.db.set_value(ATTEMPT, key, "payment_entry", name, update_modified=False)
-		_commit()
+		commit_job()
 
 	def suspend(self, due) -> bool:
 		attempts = self._attempts.get(due.invoice, [])
@@ -201,12 +195,12 @@ class FrappeLedger:
 			ATTEMPT, last, "suspended_subscriptions", "\n".join(names) or "-", update_modified=False
 		)
 		_notify(due, "suspended", None)
-		_commit()
+		commit_job()
 		return True
 
 	def notify(self, due, kind, result) -> None:
 		_notify(due, kind, result)
-		_commit()
+		commit_job()
 
 
 def _attempt(row) -> Attempt:
@@ -302,5 +296,5 @@ def run_ppa_batch(invoices: list[str], today=None, now=None) -> RunReport:
 				report.stopped_at, report.stop_reason
 			),
 		)
-		_commit()
+		commit_job()
 	return report

@@ -32,7 +32,7 @@ from gigafibre_fsm.billing.stripe_events import (
 from gigafibre_fsm.billing.stripe_gateway import verify_webhook
 from gigafibre_fsm.errors import GigafibreError
 from gigafibre_fsm.services.core_errors import translate
-from gigafibre_fsm.services.frappe_versions import in_test
+from gigafibre_fsm.services.frappe_versions import commit_job, in_test
 
 EVENT = "Stripe Event"
 APPLY_JOB = "gigafibre_fsm.billing.services.webhooks.apply_event"
@@ -125,7 +125,7 @@ def apply_event(event_id: str) -> str:
 			update_modified=False,
 		)
 		frappe.clear_messages()
-		_commit()
+		commit_job()
 		return "Failed"
 	values = {
 		"status": status,
@@ -136,13 +136,8 @@ def apply_event(event_id: str) -> str:
 	if invoice:
 		values["sales_invoice"] = invoice
 	frappe.db.set_value(EVENT, event_id, values, update_modified=False)
-	_commit()
+	commit_job()
 	return status
-
-
-def _commit() -> None:
-	if not in_test():
-		frappe.db.commit()  # nosemgrep
 
 
 def _invoice_exists(invoice: str | None) -> bool:

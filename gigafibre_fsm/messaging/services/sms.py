@@ -46,7 +46,7 @@ from gigafibre_fsm.messaging.sms import (
 	try_normalise_phone,
 )
 from gigafibre_fsm.services.core_errors import translate, translated_errors
-from gigafibre_fsm.services.frappe_versions import in_test
+from gigafibre_fsm.services.frappe_versions import commit_job, in_test
 
 SETTINGS = "Messaging Settings"
 CONVERSATION = "SMS Conversation"
@@ -160,7 +160,7 @@ def deliver_message(message: str) -> None:
 	if not row or row.direction != "Outbound" or row.twilio_sid or row.send_started_at:
 		return  # gone, sent, or maybe sent: a second request could send it twice
 	frappe.db.set_value(MESSAGE, message, "send_started_at", now_datetime(), update_modified=False)
-	_commit()  # the claim must outlive a crash during the Twilio call
+	commit_job()  # the claim must outlive a crash during the Twilio call
 
 	try:
 		# to_number is the conversation's address: its channel decides both To and From
@@ -183,7 +183,7 @@ def deliver_message(message: str) -> None:
 		if changes:
 			frappe.db.set_value(MESSAGE, message, changes)
 	_publish_changed(message)
-	_commit()
+	commit_job()
 
 
 def twilio_client() -> TwilioSms:
@@ -440,10 +440,3 @@ def _publish_changed(message: str) -> None:
 	)
 	if row:
 		frappe.publish_realtime(EVENT_CHANGED, dict(row, message=row.pop("name")), after_commit=True)
-
-
-def _commit() -> None:
-	# Jobs run in their own transaction; inline in tests (now=True) they share the test's,
-	# which the test framework rolls back, so they must not commit it.
-	if not in_test():
-		frappe.db.commit()  # nosemgrep
