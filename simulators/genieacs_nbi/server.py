@@ -433,6 +433,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 		if m := _TAGS.match(path):
 			device_id, tag = unquote(m.group(1)), unquote(m.group(2))
+			if self.command not in ("POST", "DELETE"):
+				return self._send(405, "405 Method Not Allowed", headers={"Allow": "POST, DELETE"})
+			# $addToSet / $pull on a device that may not exist: 200 either way (lib/nbi.ts)
 			with sim._lock:
 				if device_id in sim.devices:
 					doc = sim._own(device_id)

@@ -43,6 +43,7 @@ from gigafibre_fsm.network.acs.poller import (
 	staleness,
 )
 from gigafibre_fsm.network.acs.summary import SUMMARY_PROJECTION, DeviceSummary, display, summarize
+from gigafibre_fsm.network.acs.tags import TagChange, TagNotApplied, check_tag, set_tag
 
 __all__ = [
 	"DONE",
@@ -71,12 +72,15 @@ __all__ = [
 	"OpticalStatus",
 	"OpticalThresholds",
 	"PollerHealth",
+	"TagChange",
+	"TagNotApplied",
 	"TaskOutcome",
 	"TaskResult",
 	"UnknownDevice",
 	"after_failure",
 	"after_success",
 	"cached_state",
+	"check_tag",
 	"display",
 	"factory_reset",
 	"fetch_fleet_summary",
@@ -88,6 +92,7 @@ __all__ = [
 	"reboot",
 	"refresh",
 	"serial_variants",
+	"set_tag",
 	"should_poll",
 	"staleness",
 	"summarize",

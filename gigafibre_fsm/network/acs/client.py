@@ -276,3 +276,29 @@ class NbiClient:
 	def delete_fault(self, fault_id: str) -> bool:
 		resp = self._request("DELETE", f"/faults/{quote(fault_id, safe=':')}")
 		return resp.status_code == 200
+
+	# --- tags ---------------------------------------------------------------------------
+	def device_tags(self, device_id: str) -> list[str]:
+		"""The device's `_tags` (GenieACS keeps them on the device document). Raises
+		UnknownDevice when the ACS has no such device."""
+		doc = self.get_device(device_id, ["_id", "_tags"])
+		if doc is None:
+			raise UnknownDevice(_("No device {device} in the ACS"), device=device_id)
+		tags = doc.get("_tags") or []
+		return [t for t in tags if isinstance(t, str)]
+
+	def add_tag(self, device_id: str, tag: str) -> None:
+		"""POST /devices/<id>/tags/<tag>: MongoDB's `$addToSet`, so adding twice is harmless.
+		GenieACS answers 200 even for an unknown device (an update matching nothing)."""
+		self._tag("POST", device_id, tag)
+
+	def remove_tag(self, device_id: str, tag: str) -> None:
+		"""DELETE /devices/<id>/tags/<tag>: MongoDB's `$pull` (200 whether or not it was there)."""
+		self._tag("DELETE", device_id, tag)
+
+	def _tag(self, method: str, device_id: str, tag: str) -> None:
+		path = f"/devices/{quote(device_id, safe='')}/tags/{quote(tag, safe='')}"
+		# both are idempotent at the ACS, so a refused connection or a timeout may be retried
+		resp = self._request(method, path)
+		if resp.status_code != 200:
+			self._reject(resp, path)
