@@ -4,8 +4,7 @@ commits), and the run can be killed at any call, as a worker process is."""
 from collections import Counter
 from datetime import datetime
 
-from gigafibre_fsm.billing.preauthorised_payments import STARTED, Attempt, DueInvoice
-from gigafibre_fsm.errors import Conflict
+from gigafibre_fsm.billing.preauthorised_payments import STARTED, SUCCEEDED, Attempt, DueInvoice
 
 
 class Killed(BaseException):
@@ -23,6 +22,8 @@ class MemoryLedger:
 		self.calls = Counter()
 		self.kill_at: tuple[str, int] | None = None  # (method, nth call) raising Killed
 		self.total_calls = 0
+		self.started_batches: list[list[str]] = []  # the keys of each start_attempts write
+		self.recorded_batches: list[list[str]] = []  # the invoices of each record_charges write
 
 	def _tick(self, method: str) -> None:
 		self.calls[method] += 1
@@ -40,11 +41,18 @@ class MemoryLedger:
 		self._tick("attempts")
 		return sorted(self.log.get(invoice, {}).values(), key=lambda a: a.number)
 
-	def start_attempt(self, due, number, key):
-		self._tick("start_attempt")
-		if any(a.key == key for a in self.log.get(due.invoice, {}).values()):
-			raise Conflict("taken")
-		self.log.setdefault(due.invoice, {})[number] = Attempt(due.invoice, number, key, STARTED, self.now)
+	def start_attempts(self, tries):
+		self._tick("start_attempts")
+		taken = set()
+		for due, charge in tries:
+			if any(a.key == charge.key for a in self.log.get(due.invoice, {}).values()):
+				taken.add(due.invoice)
+				continue
+			self.log.setdefault(due.invoice, {})[charge.number] = Attempt(
+				due.invoice, charge.number, charge.key, STARTED, self.now
+			)
+		self.started_batches.append([charge.key for due, charge in tries if due.invoice not in taken])
+		return taken
 
 	def finish_attempt(self, due, number, status, result, error):
 		self._tick("finish_attempt")
@@ -56,6 +64,16 @@ class MemoryLedger:
 	def record_payment(self, due, result):
 		self._tick("record_payment")
 		self.payments.setdefault(result.payment_intent, (due.invoice, result.amount))
+
+	def record_charges(self, charged):
+		self._tick("record_charges")  # one durable write: all of it, or (killed before) none
+		for due, number, result in charged:
+			self.payments.setdefault(result.payment_intent, (due.invoice, result.amount))
+			old = self.log[due.invoice][number]
+			self.log[due.invoice][number] = Attempt(
+				due.invoice, number, old.key, SUCCEEDED, old.at, result.payment_intent
+			)
+		self.recorded_batches.append([due.invoice for due, _number, _result in charged])
 
 	def suspend(self, due):
 		self._tick("suspend")
@@ -71,17 +89,21 @@ class MemoryLedger:
 
 
 class KillingGateway:
-	"""The real adapter, but the worker dies right after Stripe answered the nth charge."""
+	"""The real adapter, but the worker dies right before the nth charge is sent, or right after
+	Stripe answered it."""
 
-	def __init__(self, gateway, kill_after_charge: int | None = None):
+	def __init__(self, gateway, kill_after_charge: int | None = None, kill_before_charge: int | None = None):
 		self.gateway = gateway
 		self.kill_after_charge = kill_after_charge
+		self.kill_before_charge = kill_before_charge
 		self.charges = 0
 
 	def find_payments(self, *args, **kwargs):
 		return self.gateway.find_payments(*args, **kwargs)
 
 	def charge_saved_method(self, *args, **kwargs):
+		if self.charges + 1 == self.kill_before_charge:
+			raise Killed("before Stripe was asked")
 		result = self.gateway.charge_saved_method(*args, **kwargs)
 		self.charges += 1
 		if self.charges == self.kill_after_charge:

@@ -10,6 +10,7 @@ from gigafibre_fsm.billing.preauthorised_payments import (
 	DECLINED,
 	NOT_CHARGED,
 	SUCCEEDED,
+	Charge,
 	DueInvoice,
 	RetryPolicy,
 	run_batch,
@@ -72,11 +73,10 @@ def test_killed_after_stripe_charged_before_the_payment_was_recorded(setup):
 	ledger = MemoryLedger(invoices, datetime(2026, 12, 1))
 	with pytest.raises(Killed):
 		run(ledger, KillingGateway(gateway, kill_after_charge=2), DAY0)
-	assert api.charges_for("SINV-00002") == 1 and not any(
-		i == "SINV-00002" for i, _ in ledger.payments.values()
-	)
+	# the batch records its charges after Stripe answered them all: 1 and 2 are charged, unrecorded
+	assert api.charges_for("SINV-00002") == 1 and ledger.payments == {}
 	report = run(ledger, gateway, DAY0)
-	assert report.recovered == ["SINV-00002"] and report.charged == ["SINV-00003"]
+	assert report.recovered == ["SINV-00001", "SINV-00002"] and report.charged == ["SINV-00003"]
 	assert_never_twice_and_all_recorded(api, ledger)
 	assert len(api.posts("/v1/payment_intents")) == 3  # the lookup, not a second charge
 	assert ledger.log["SINV-00002"][1].status == SUCCEEDED
@@ -86,11 +86,39 @@ def test_killed_between_two_invoices(setup):
 	api, gateway = setup
 	invoices = make_invoices(api, gateway, ["pm_card_visa"] * 3)
 	ledger = MemoryLedger(invoices, datetime(2026, 12, 1))
-	ledger.kill_at = ("attempts", 2)  # invoice 1 done, invoice 2 not started
+	ledger.kill_at = ("attempts", 2)  # invoice 1 looked at, invoice 2 not yet: nothing written
 	with pytest.raises(Killed):
 		run(ledger, gateway, DAY0)
+	assert ledger.log == {} and api.posts("/v1/payment_intents") == []
+	assert run(ledger, gateway, DAY0).charged == ["SINV-00001", "SINV-00002", "SINV-00003"]
+	assert_never_twice_and_all_recorded(api, ledger)
+
+
+def test_killed_between_two_charges_of_the_batch(setup):
+	api, gateway = setup
+	invoices = make_invoices(api, gateway, ["pm_card_visa", "pm_card_visa_chargeDeclined", "pm_card_visa"])
+	ledger = MemoryLedger(invoices, datetime(2026, 12, 1))
+	with pytest.raises(Killed):  # invoice 1 charged, 2 declined, then the worker dies
+		run(ledger, KillingGateway(gateway, kill_after_charge=2), DAY0)
+	assert [a.status for d in invoices for a in ledger.attempts(d.invoice)] == ["Started"] * 3
 	report = run(ledger, gateway, DAY0)
-	assert report.charged == ["SINV-00002", "SINV-00003"]
+	# 1's charge is found and recorded, 2's decline counts (no second try today), 3 is charged
+	assert report.recovered == ["SINV-00001"] and report.charged == ["SINV-00003"]
+	assert report.skipped["SINV-00002"].startswith("Next try on")
+	assert [a.status for a in ledger.attempts("SINV-00002")] == [DECLINED]
+	assert_never_twice_and_all_recorded(api, ledger)
+
+
+def test_killed_after_the_tries_were_written_before_stripe_was_asked(setup):
+	api, gateway = setup
+	invoices = make_invoices(api, gateway, ["pm_card_visa"] * 3)
+	ledger = MemoryLedger(invoices, datetime(2026, 12, 1))
+	with pytest.raises(Killed):
+		run(ledger, KillingGateway(gateway, kill_before_charge=1), DAY0)
+	assert len(ledger.log) == 3 and api.posts("/v1/payment_intents") == []
+	report = run(ledger, gateway, DAY0)  # looked up: never sent, so not charged; charged now
+	assert report.charged == [d.invoice for d in invoices]
+	assert [a.status for a in ledger.attempts("SINV-00001")] == [NOT_CHARGED, SUCCEEDED]
 	assert_never_twice_and_all_recorded(api, ledger)
 
 
@@ -250,7 +278,7 @@ def test_a_try_under_way_in_another_run_is_left_alone(setup):
 	api, gateway = setup
 	invoices = make_invoices(api, gateway, ["pm_card_visa"])
 	ledger = MemoryLedger(invoices, datetime(2026, 12, 1, 10, 0))
-	ledger.start_attempt(invoices[0], 1, "ppa:SINV-00001:1")  # the first run, waiting for Stripe
+	ledger.start_attempts([(invoices[0], Charge(1, "ppa:SINV-00001:1", False))])  # the first run, waiting
 	report = run_batch(ledger.due(), ledger, gateway, POLICY, DAY0, now=datetime(2026, 12, 1, 10, 1))
 	assert report.skipped == {"SINV-00001": "A payment is under way"}
 	assert api.requests == [r for r in api.requests if r["path"] == "/v1/customers"]  # Stripe not asked
