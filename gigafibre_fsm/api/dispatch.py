@@ -7,6 +7,7 @@ import frappe
 from frappe.rate_limiter import rate_limit
 
 from gigafibre_fsm.dispatch.services import (
+	appointment_slots,
 	board,
 	calendars,
 	day_planning,
@@ -142,3 +143,92 @@ def set_my_job_status(job: str, status: str) -> dict:
 	require_role(roles.TECHNICIAN_PAGE)
 	guards.require_on_job(job)
 	return technician_jobs.set_my_job_status(job, status)
+
+
+def _require_rebooking(job: str):
+	"""A dispatcher, or the job's customer while the appointment may still be changed online."""
+	require_role(roles.REBOOKING)
+	guards.require_doc("Dispatch Job", job)
+	doc = frappe.get_doc("Dispatch Job", job)
+	staff = bool(set(roles.DISPATCH) & set(frappe.get_roles())) or frappe.session.user == "Administrator"
+	if not staff and not appointment_slots.customer_may_change(doc):
+		frappe.throw(frappe._("This appointment can no longer be changed online; please call us"))
+	return doc, staff
+
+
+def _job_location(doc):
+	return (doc.latitude, doc.longitude) if doc.latitude or doc.longitude else None
+
+
+@frappe.whitelist(methods=["GET"])
+@rate_limit(limit=60, seconds=60)  # per IP: each offer ranks every technician on every day
+def appointment_slots_for_job(job: str, from_date: str | None = None) -> list[dict]:
+	"""The arrival windows this appointment can move to (a customer sees windows, never people)."""
+	doc, staff = _require_rebooking(job)
+	return appointment_slots.offer(
+		doc.required_tags,
+		doc.duration_minutes or 60,
+		_job_location(doc),
+		from_date,
+		exclude_job=job,
+		staff=staff,
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+@rate_limit(limit=30, seconds=60)
+def hold_appointment_slot(
+	job: str, slot: str, replaces_hold: str | None = None, token: str | None = None
+) -> dict:
+	"""Keep `slot` for this appointment for a few minutes; a previous hold of the caller (with
+	its token) is released in the same step."""
+	doc, staff = _require_rebooking(job)
+	if replaces_hold:
+		appointment_slots.held(replaces_hold, token)
+	return appointment_slots.hold(
+		slot,
+		doc.required_tags,
+		doc.duration_minutes or 60,
+		_job_location(doc),
+		doc.customer,
+		doc.service_location,
+		doc.job_type,
+		reschedules_job=job,
+		replaces_hold=replaces_hold,
+		staff=staff,
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def reschedule_appointment(hold: str, token: str) -> dict:
+	"""Move the appointment to the slot held by `hold` (its secret `token` proves it is the caller's)."""
+	require_role(roles.REBOOKING)
+	held = appointment_slots.held(hold, token)
+	_require_rebooking(held.reschedules_job)
+	job = appointment_slots.move_job_to_hold(held)
+	moved = frappe.get_doc("Dispatch Job", job)
+	return {
+		"job": job,
+		"date": str(moved.scheduled_date),
+		"window_start": moved.window_start,
+		"window_end": moved.window_end,
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def release_appointment_hold(hold: str, token: str) -> None:
+	"""Give a held slot back before it lapses (the customer chose another or gave up)."""
+	require_role(roles.REBOOKING)
+	appointment_slots.release(appointment_slots.held(hold, token))
+
+
+@frappe.whitelist(methods=["POST"])
+def cancel_appointment(job: str) -> dict:
+	"""Cancel an appointment: a dispatcher at any time, the customer within the policy."""
+	doc, staff = _require_rebooking(job)
+	if staff:
+		doc.status = "Cancelled"
+		doc.save()
+	else:
+		appointment_slots.cancel_by_customer(job)
+	return {"job": job, "status": "Cancelled"}

@@ -25,6 +25,7 @@ MESSAGING = frozenset({SYSTEM_MANAGER, DISPATCHER, NOC_OPERATOR, BILLING_AGENT})
 BILLING = frozenset({BILLING_AGENT, SYSTEM_MANAGER})  # payments, refunds, card setup
 TECHNICIAN_PAGE = DISPATCH | {FIELD_TECHNICIAN}  # the phone page and moving one's own job
 APPOINTMENT = STAFF | {FIELD_TECHNICIAN, CUSTOMER}  # a job's .ics (then: may they read the job)
+REBOOKING = DISPATCH | {CUSTOMER}  # move or cancel an appointment (customers: their own, in time)
 
 
 def is_staff(roles) -> bool:
