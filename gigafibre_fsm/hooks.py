@@ -42,11 +42,13 @@ _SCOPED_DOCTYPES = [
 	"Network Settings", "Network Webhook Event", "OLT", "ONU State Change", "Outage Incident",
 	"PPA Attempt", "Saved Payment Method", "Service Equipment", "Service Location", "Service Subscription",
 	"SMS Conversation", "SMS Message", "Stripe Event",
+	"Service Contract",
 ]  # fmt: skip
 _CHILD_TABLES = [
 	"Dispatch Extra Shift", "Dispatch Job Assistant", "Dispatch Job Equipment", "Dispatch Job Material",
 	"Dispatch Job Tag", "Dispatch Technician Skill", "Dispatch Weekly Shift", "Outage Affected Location",
 	"Service Equipment Move", "Service Subscription Status Change",
+	"Service Contract Line",
 ]  # fmt: skip
 permission_query_conditions = {
 	doctype: "gigafibre_fsm.permissions.services.doctype_permissions.query_conditions"

@@ -61,6 +61,7 @@ DOCTYPES: dict[str, dict[str, dict[str, str]]] = {
 		"technician": {"read": TEAM_EQUIPMENT, "write": OPEN_TEAM_EQUIPMENT},
 	},
 	"Service Subscription": {"customer": {"read": CUSTOMER}},
+	"Service Contract": {"customer": {"read": CUSTOMER}},
 	"SMS Conversation": {"customer": {"read": CUSTOMER}},
 	"SMS Message": {"customer": {"read": CUSTOMER_CONVERSATION}},
 	"Dispatch Technician": {"technician": {"read": SELF_TECHNICIAN}},
@@ -99,6 +100,7 @@ CHILD_TABLES: dict[str, tuple[str, ...]] = {
 	"Outage Affected Location": ("Outage Incident",),
 	"Service Equipment Move": ("Service Equipment",),
 	"Service Subscription Status Change": ("Service Subscription",),
+	"Service Contract Line": ("Service Contract",),
 }
 
 # Fields that tie a record to its customer or technician: a restricted user never changes them

@@ -129,6 +129,7 @@ DOCTYPES = {
 	"PPA Attempt": {SYSMAN: FULL, BILLING: READ},
 	"Stripe Event": {SYSMAN: FULL, BILLING: READ},
 	"Saved Payment Method": {SYSMAN: FULL, BILLING: READ},
+	"Service Contract": {SYSMAN: FULL, BILLING: FULL, CUST_A: rwd("A"), CUST_B: rwd("B")},
 	# ERPNext's: over REST, invoices are for its Accounts roles (customers use the /invoices portal)
 	"Sales Invoice": {BILLING: RW},
 	# single doctypes: read and write only
@@ -150,6 +151,7 @@ CHILD_TABLES = {
 	"Outage Affected Location": "Outage Incident",
 	"Service Equipment Move": "Service Equipment",
 	"Service Subscription Status Change": "Service Subscription",
+	"Service Contract Line": "Service Contract",
 }
 
 # --- the table: whitelisted method -> cases (arguments, roles allowed) -------------------
@@ -237,6 +239,17 @@ METHODS = {
 	],
 	B + "refund": [({"invoice": "@invoice:A"}, {BILLING})],  # and who may read the invoice
 	B + "run_preauthorised_payments": [({}, {BILLING, SYSMAN})],
+	# Sales: contracts (the link's token is the authority to accept; the PDF for its customer and staff)
+	"gigafibre_fsm.api.sales.send_for_acceptance": [({"contract": "@contract:A"}, {BILLING, SYSMAN})],
+	"gigafibre_fsm.api.sales.accept_contract": [
+		({"token": "not-a-valid-token", "signer_name": "Perm", "agree": 1}, TOKEN),
+		({}, TOKEN),
+	],
+	"gigafibre_fsm.api.sales.download_accepted_contract": [
+		({"contract": "@contract:A"}, {BILLING, SYSMAN, CUST_A}),
+		({"contract": "@contract:B"}, {BILLING, SYSMAN, CUST_B}),
+		({"contract": "perm-no-such-contract"}, set()),
+	],
 	"gigafibre_fsm.dispatch.page.dispatch_board.dispatch_board.get_board": [({"date": "@today"}, DISPATCH)],
 	"gigafibre_fsm.permissions.services.rest.get_count": [({"doctype": "Service Location"}, LOGGED_IN)],
 	"gigafibre_fsm.permissions.services.rest.search_link": [
@@ -266,6 +279,7 @@ FINGERPRINT = (
 	"Network Webhook Event",
 	"Outage Incident",
 	"Service Equipment",
+	"Service Contract",
 )
 
 APP = Path(__file__).resolve().parents[2]
@@ -512,6 +526,20 @@ class TestPermissionMatrix(IntegrationTestCase):
 			k: _insert({"doctype": "Sales Invoice", "name": f"_perm-SINV-{k}", "customer": customer[k]}).name
 			for k in "AB"
 		}
+		r["Service Contract"] = {
+			k: _insert(
+				{
+					"doctype": "Service Contract",
+					"name": f"_perm-CTR-{k}",
+					"customer": customer[k],
+					"language": "fr",
+					"status": "Sent",
+					"token_hash": frappe.generate_hash(length=64),
+					"lines": [{"service_location": location[k], "plan": "_perm plan", "monthly_price": 75}],
+				}
+			).name
+			for k in "AB"
+		}
 		for doctype in ("PPA Attempt", "Stripe Event", "Saved Payment Method"):
 			r[doctype] = {"X": _insert({"doctype": doctype, "name": f"_perm-{frappe.scrub(doctype)}"}).name}
 		for single in ("Dispatch Settings", "Messaging Settings", "Network Settings", "Billing Settings"):
@@ -542,6 +570,7 @@ class TestPermissionMatrix(IntegrationTestCase):
 			"conversation": lambda: r["SMS Conversation"][label],
 			"olt": lambda: r["OLT"][label],
 			"invoice": lambda: r["Sales Invoice"][label],
+			"contract": lambda: r["Service Contract"][label],
 		}[kind]()
 
 	def names_to_labels(self, doctype, names) -> set[str]:
