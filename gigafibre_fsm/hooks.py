@@ -13,7 +13,11 @@ required_apps = ["frappe/erpnext"]
 after_install = "gigafibre_fsm.setup.install.after_install"
 before_uninstall = "gigafibre_fsm.setup.uninstall.before_uninstall"
 # French comes from locale/fr.po: compiled here too, so that a site needs no `bench build`
-after_migrate = "gigafibre_fsm.setup.translations.compile_catalogues"
+after_migrate = [
+	"gigafibre_fsm.setup.translations.compile_catalogues",
+	# Messaging: the default customer notification templates that are missing (never overwrites)
+	"gigafibre_fsm.messaging.services.notifications.install_default_templates",
+]
 
 # Fixtures: roles, and the custom fields this app adds to ERPNext doctypes
 # ------------------------------------------------------------------------
@@ -22,7 +26,10 @@ fixtures = [
 		"dt": "Role",
 		"filters": [["name", "in", ["Dispatcher", "Field Technician", "NOC Operator", "Billing Agent"]]],
 	},
-	{"dt": "Custom Field", "filters": [["module", "in", ["Subscribers", "Dispatch", "Network", "Billing"]]]},
+	{
+		"dt": "Custom Field",
+		"filters": [["module", "in", ["Subscribers", "Dispatch", "Network", "Billing", "Messaging"]]],
+	},
 ]
 
 # Portal: technicians land on their jobs
@@ -37,7 +44,7 @@ standard_portal_menu_items = [
 # them); staff keep what their roles grant. Child tables follow their parent in lists.
 # ---------------------------------------------------------------------------------------------
 _SCOPED_DOCTYPES = [
-	"Billing Settings", "Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings",
+	"Billing Settings", "Customer Notification", "Customer Notification Template", "Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings",
 	"Dispatch Tag", "Dispatch Technician", "Dispatch Technician Absence", "Messaging Settings",
 	"Network Settings", "Network Webhook Event", "OLT", "ONU State Change", "Outage Incident",
 	"PPA Attempt", "Saved Payment Method", "Service Equipment", "Service Location", "Service Subscription",
@@ -86,7 +93,16 @@ doc_events = {
 	},
 	# Billing: paying an invoice whose pre-authorised tries ran out reactivates the services
 	"Payment Entry": {
-		"on_submit": "gigafibre_fsm.billing.services.suspension.reactivate_after_payment",
+		"on_submit": [
+			"gigafibre_fsm.billing.services.suspension.reactivate_after_payment",
+			# Messaging: the customer is thanked for the payment (after commit, in a job)
+			"gigafibre_fsm.messaging.services.notifications.on_payment_entry_submit",
+		],
+	},
+	# Messaging: the customer is texted when their appointment is booked, moved or cancelled,
+	# when the technician is on the way and when the job is done (after commit, in a job)
+	"Dispatch Job": {
+		"on_update": "gigafibre_fsm.messaging.services.notifications.on_dispatch_job_update",
 	},
 	# Billing: an active Service Subscription is billed by an ERPNext Subscription
 	"Service Subscription": {
@@ -110,11 +126,17 @@ scheduler_events = {
 		"*/5 * * * *": [
 			"gigafibre_fsm.network.services.poller.enqueue_device_polls",
 			"gigafibre_fsm.network.services.olt.enqueue_olt_walks",
+			# Messaging: notifications that waited for the end of the quiet hours; SMS that
+			# Twilio never confirmed (no SID), requested again
+			"gigafibre_fsm.messaging.services.notifications.send_due_notifications",
+			"gigafibre_fsm.messaging.services.sms.retry_unsent",
 		],
 	},
 	"daily": [
 		# Dispatch: each repeating series' jobs, created over the rolling horizon (one job per series)
 		"gigafibre_fsm.dispatch.services.recurring_jobs.enqueue_series_generation",
+		# Messaging: reminders of invoices due in a few days
+		"gigafibre_fsm.messaging.services.notifications.enqueue_invoice_reminders",
 	],
 	"hourly": [
 		# Billing: batches of due invoices of customers on pre-authorised payment

@@ -75,6 +75,8 @@ DOCTYPES: dict[str, dict[str, dict[str, str]]] = {
 STAFF_ONLY = frozenset(
 	{
 		"Billing Settings",
+		"Customer Notification",
+		"Customer Notification Template",
 		"PPA Attempt",
 		"Saved Payment Method",
 		"Stripe Event",

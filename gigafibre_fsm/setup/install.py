@@ -21,7 +21,15 @@ DEFAULT_TAGS = (
 def after_install():
 	create_default_tags()
 	create_sales_tax_templates()
+	create_notification_templates()
 	compile_catalogues()
+
+
+def create_notification_templates():
+	"""The default customer notification templates, French and English (missing ones only)."""
+	from gigafibre_fsm.messaging.services.notifications import install_default_templates
+
+	install_default_templates()
 
 
 def create_default_tags():

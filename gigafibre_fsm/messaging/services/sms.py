@@ -20,6 +20,7 @@ messages from a new sender, at once, both land in the one conversation: see
 
 import random
 import time
+from datetime import timedelta
 
 import frappe
 from frappe import _
@@ -32,6 +33,7 @@ from gigafibre_fsm.messaging.sms import (
 	WHATSAPP,
 	InboundSms,
 	StatusCallback,
+	TwilioAcceptedUnreadable,
 	TwilioOutcomeUnknown,
 	TwilioRejected,
 	TwilioSms,
@@ -56,6 +58,11 @@ WEBHOOK_METHOD = "/api/method/gigafibre_fsm.api.messaging."
 EVENT_CHANGED = "sms_message_changed"
 EVENT_INCOMING = "sms_incoming"
 DEADLOCK_ATTEMPTS = 5  # a webhook whose transaction the database gave up starts again, up to this many times
+MAX_SEND_ATTEMPTS = 3  # requests to Twilio for one message, at most
+# How long a request without an answer waits before it may be made again: long enough for the
+# status callback ("sent", within seconds when Twilio has the message) to name the message.
+RETRY_AFTER = timedelta(minutes=10)
+LOST_AFTER = timedelta(minutes=15)  # a Queued message no job ever picked up (Redis lost it)
 
 
 def send_sms(
@@ -148,18 +155,42 @@ def _sender_address(settings, channel: str) -> str | None:
 	return sender or None
 
 
-def deliver_message(message: str) -> None:
-	"""Background job: hand one queued SMS Message to Twilio, at most once."""
+def deliver_message(message: str, retry: bool = False) -> None:
+	"""Background job: hand one queued SMS Message to Twilio, never twice.
+
+	The first run claims the message (send_started_at, send_attempts) and commits before
+	calling Twilio. A message with a Twilio SID is never sent again (Twilio answered 2xx, or a
+	status callback named it). Only `retry` (the `retry_unsent` sweep) sends a claimed message
+	again, and only when Twilio gave no usable answer (5xx, timeout, unreachable), no SID has
+	been recorded since, RETRY_AFTER has passed and attempts remain (see the README's residual
+	risk: Twilio has no idempotency key for Messages)."""
 	row = frappe.db.get_value(
 		MESSAGE,
 		message,
-		["name", "direction", "twilio_sid", "send_started_at", "to_number", "body"],
+		[
+			"name",
+			"direction",
+			"status",
+			"twilio_sid",
+			"send_started_at",
+			"send_attempts",
+			"to_number",
+			"body",
+		],
 		as_dict=True,
 		for_update=True,
 	)
-	if not row or row.direction != "Outbound" or row.twilio_sid or row.send_started_at:
-		return  # gone, sent, or maybe sent: a second request could send it twice
-	frappe.db.set_value(MESSAGE, message, "send_started_at", now_datetime(), update_modified=False)
+	if not row or row.direction != "Outbound" or row.twilio_sid:
+		return  # gone, or Twilio has it
+	if row.send_started_at and not (retry and may_send_again(row, now_datetime())):
+		return  # maybe sent: a second request could send it twice
+	attempts = int(row.send_attempts or 0) + 1
+	frappe.db.set_value(
+		MESSAGE,
+		message,
+		{"send_started_at": now_datetime(), "send_attempts": attempts},
+		update_modified=False,
+	)
 	commit_job()  # the claim must outlive a crash during the Twilio call
 
 	try:
@@ -167,9 +198,15 @@ def deliver_message(message: str) -> None:
 		sent = twilio_client().send(row.to_number, row.body, status_callback=status_callback_url(message))
 	except TwilioRejected as e:
 		_record_failure(message, "Failed", str(e.code or ""), e.detail or translate(e))
-	except TwilioOutcomeUnknown as e:
+	except TwilioAcceptedUnreadable as e:  # a 2xx: Twilio has it, never again
 		_record_failure(message, "Unconfirmed", "", translate(e))
-	except (TwilioUnreachable, InvalidInput) as e:
+		frappe.db.set_value(MESSAGE, message, "send_attempts", MAX_SEND_ATTEMPTS, update_modified=False)
+	except TwilioOutcomeUnknown as e:  # 5xx or no answer: `retry_unsent` may try again
+		_record_failure(message, "Unconfirmed", "", translate(e))
+	except TwilioUnreachable as e:  # certainly not sent: tried again while attempts remain
+		last = attempts >= MAX_SEND_ATTEMPTS
+		_record_failure(message, "Failed" if last else "Queued", "", translate(e))
+	except InvalidInput as e:
 		_record_failure(message, "Failed", "", translate(e))
 	else:
 		current = frappe.db.get_value(
@@ -184,6 +221,55 @@ def deliver_message(message: str) -> None:
 			frappe.db.set_value(MESSAGE, message, changes)
 	_publish_changed(message)
 	commit_job()
+
+
+def may_send_again(row, now) -> bool:
+	"""Whether a claimed message with no SID may be requested again: Twilio's answer was a 5xx,
+	a timeout or no connection (status Unconfirmed, or Queued after an unreachable Twilio),
+	RETRY_AFTER has passed without a status callback naming it, and attempts remain."""
+	return (
+		not row.twilio_sid
+		and row.status in ("Queued", "Unconfirmed")
+		and int(row.send_attempts or 0) < MAX_SEND_ATTEMPTS
+		and bool(row.send_started_at)
+		and row.send_started_at <= now - RETRY_AFTER
+	)
+
+
+def retry_unsent() -> None:
+	"""Scheduler (every 5 minutes): enqueue again the messages Twilio never confirmed
+	(`may_send_again`) and the Queued messages no job ever picked up. Only enqueues; the job
+	locks each message and checks again."""
+	now = now_datetime()
+	rows = frappe.get_all(
+		MESSAGE,
+		filters={
+			"direction": "Outbound",
+			"status": ["in", ["Queued", "Unconfirmed"]],
+			"twilio_sid": ["is", "not set"],
+			"send_attempts": ["<", MAX_SEND_ATTEMPTS],
+			"creation": [">", now - timedelta(days=1)],  # a day late is no longer worth sending
+		},
+		fields=["name", "status", "twilio_sid", "send_started_at", "send_attempts", "creation"],
+		limit=500,
+	)
+	for row in rows:
+		if row.send_started_at:
+			if not may_send_again(row, now):
+				continue
+			retry = True
+		elif row.creation <= now - LOST_AFTER:
+			retry = False
+		else:
+			continue
+		frappe.enqueue(
+			SEND_JOB,
+			queue="short",
+			timeout=120,
+			job_id=f"sms_send::{row.name}::{int(row.send_attempts or 0) + 1}",
+			message=row.name,
+			retry=retry,
+		)
 
 
 def twilio_client() -> TwilioSms:
@@ -310,6 +396,10 @@ def receive_inbound(inbound: InboundSms) -> str:
 		return frappe.db.get_value(MESSAGE, {"twilio_sid": inbound.sid}) or ""
 	_touch_conversation(conversation, message.creation, unread=1)
 	customer = frappe.db.get_value(CONVERSATION, conversation, "customer")
+	# STOP / ARRET / START / AIDE: recorded on the Contact, ARRET and AIDE answered
+	from gigafibre_fsm.messaging.services.notifications import on_inbound
+
+	on_inbound(inbound, conversation, customer)
 	frappe.publish_realtime(
 		EVENT_INCOMING,
 		{

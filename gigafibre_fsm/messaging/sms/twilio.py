@@ -44,6 +44,11 @@ class TwilioOutcomeUnknown(ExternalServiceError):
 	automatically; a status callback will tell if it went."""
 
 
+class TwilioAcceptedUnreadable(TwilioOutcomeUnknown):
+	"""Twilio answered 2xx (it created the message) but the answer could not be read: never
+	send it again."""
+
+
 @dataclass(frozen=True)
 class SentSms:
 	sid: str
@@ -179,11 +184,11 @@ class TwilioSms:
 				_("No answer from Twilio while sending the SMS to {to}; it may have been sent"), to=recipient
 			) from e
 		except ValueError as e:  # a 2xx whose body is not Twilio's JSON
-			raise TwilioOutcomeUnknown(
+			raise TwilioAcceptedUnreadable(
 				_("Twilio's answer to the SMS to {to} could not be read; it may have been sent"), to=recipient
 			) from e
 		if not message.sid:
-			raise TwilioOutcomeUnknown(
+			raise TwilioAcceptedUnreadable(
 				_("Twilio's answer to the SMS to {to} could not be read; it may have been sent"), to=recipient
 			)
 		segments = int(message.num_segments) if str(message.num_segments or "").isdigit() else None

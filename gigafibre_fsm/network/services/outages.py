@@ -237,16 +237,15 @@ def _link_issues(doc) -> None:
 
 
 def _notify(doc, opened: bool) -> None:
-	"""Text each affected customer once when the outage opens, and again when it is resolved."""
+	"""Text each affected customer once when the outage opens, and again when it is resolved:
+	Messaging's customer notifications (the staff's template in the customer's language, one
+	per customer and incident, sent after this transaction commits, at any hour)."""
 	if not network_settings().notify_customers:
 		return
-	try:
-		from gigafibre_fsm.messaging.services.sms import send_sms
-	except ImportError:
-		frappe.log_error(
-			title=_("Outage notifications"), message="messaging.services.sms.send_sms is missing"
-		)
-		return
+	from gigafibre_fsm.messaging import notifications as messaging_events
+	from gigafibre_fsm.messaging.services.notifications import notify_customer
+
+	event = messaging_events.OUTAGE_ON_YOUR_LINE if opened else messaging_events.OUTAGE_RESOLVED
 	done = set()
 	for row in doc.affected_locations:
 		if (
@@ -257,23 +256,7 @@ def _notify(doc, opened: bool) -> None:
 		):
 			continue
 		done.add(row.customer)
-		phone = frappe.db.get_value("Customer", row.customer, "mobile_no")
-		if not phone:
-			continue
-		if opened:
-			body = _(
-				"Gigafibre: an outage in your area is affecting your internet service. Our team is on it; we will text you when it is fixed. Ref. {0}"
-			).format(doc.name)
-		else:
-			body = _("Gigafibre: the outage in your area is fixed and your service is back. Ref. {0}").format(
-				doc.name
-			)
-		try:
-			send_sms(phone, body, "Outage Incident", doc.name)
-		except Exception:
-			# one customer's bad number (or SMS being disabled) must not stop the incident
-			frappe.log_error(title=_("Outage notifications"))
-			continue
+		notify_customer(event, row.customer, "Outage Incident", doc.name)
 		if opened:
 			for same in doc.affected_locations:
 				if same.customer == row.customer:

@@ -127,6 +127,9 @@ DOCTYPES = {
 	"Network Webhook Event": {SYSMAN: rwd(ALL, "", ALL), NOC: READ},
 	"Dispatch Job Series": {SYSMAN: FULL, DISPATCHER: FULL, NOC: READ},
 	"PPA Attempt": {SYSMAN: FULL, BILLING: READ},
+	# Messaging: staff edit the customer notification templates; the notifications are a log
+	"Customer Notification Template": {SYSMAN: FULL, DISPATCHER: RW, BILLING: RW, NOC: READ},
+	"Customer Notification": {SYSMAN: rwd(ALL, "", ALL), DISPATCHER: READ, NOC: READ, BILLING: READ},
 	"Stripe Event": {SYSMAN: FULL, BILLING: READ},
 	"Saved Payment Method": {SYSMAN: FULL, BILLING: READ},
 	"Service Contract": {SYSMAN: FULL, BILLING: FULL, CUST_A: rwd("A"), CUST_B: rwd("B")},
@@ -542,6 +545,28 @@ class TestPermissionMatrix(IntegrationTestCase):
 		}
 		for doctype in ("PPA Attempt", "Stripe Event", "Saved Payment Method"):
 			r[doctype] = {"X": _insert({"doctype": doctype, "name": f"_perm-{frappe.scrub(doctype)}"}).name}
+		r["Customer Notification Template"] = {
+			"X": _insert(
+				{
+					"doctype": "Customer Notification Template",
+					"name": "_perm-notification-template",
+					"event": "Job Done",
+					"language": "en",
+					"body": "Done",
+				}
+			).name
+		}
+		r["Customer Notification"] = {
+			"X": _insert(
+				{
+					"doctype": "Customer Notification",
+					"name": "_perm-notification",
+					"event": "Job Done",
+					"status": "Sent",
+					"dedupe_key": "_perm-notification",
+				}
+			).name
+		}
 		for single in ("Dispatch Settings", "Messaging Settings", "Network Settings", "Billing Settings"):
 			r[single] = {"S": single}
 

@@ -94,6 +94,7 @@ class TestOutageIncident(IntegrationTestCase):
 		messaging.update(
 			{
 				"enabled": 1,
+				"notifications_enabled": 1,  # outage notices are Messaging's customer notifications
 				"account_sid": "AC" + "0" * 32,
 				"auth_token": "token",
 				"sender": "+15145550000",
