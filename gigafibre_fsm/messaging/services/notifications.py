@@ -68,7 +68,7 @@ def notify_customer(
 		job_id=f"customer_notification::{key}",
 		enqueue_after_commit=True,
 		now=bool(in_test()),
-		event=event,
+		notification=event,  # not `event`: frappe.enqueue has a parameter of that name
 		customer=customer,
 		reference_doctype=reference_doctype,
 		reference_name=reference_name,
@@ -80,7 +80,7 @@ def notify_customer(
 
 
 def prepare_notification(
-	event: str,
+	notification: str,
 	customer: str,
 	reference_doctype: str | None,
 	reference_name: str | None,
@@ -89,7 +89,9 @@ def prepare_notification(
 	decided_at: str | None = None,
 ) -> str | None:
 	"""Background job: write the Customer Notification for this key (once), then send it now or
-	leave it Waiting for the end of the quiet hours. Returns its name (None: already there)."""
+	leave it Waiting for the end of the quiet hours. Returns its name (None: already there).
+	`notification` is the event (one of core.EVENTS)."""
+	event = notification
 	if frappe.db.exists(LOG, {"dedupe_key": dedupe_key}):
 		return None
 	settings = frappe.get_cached_doc(SETTINGS)
