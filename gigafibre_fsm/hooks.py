@@ -47,7 +47,8 @@ _SCOPED_DOCTYPES = [
 	"Billing Settings", "Customer Notification", "Customer Notification Template", "Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings",
 	"Dispatch Tag", "Dispatch Technician", "Dispatch Technician Absence", "Messaging Settings",
 	"Network Settings", "Network Webhook Event", "OLT", "ONU State Change", "Outage Incident",
-	"PPA Attempt", "Saved Payment Method", "Service Equipment", "Service Location", "Service Subscription",
+	"PPA Attempt", "Saved Payment Method", "Service Equipment", "Service Location", "Service Network Change",
+	"Service Subscription", "Stripe Dispute",
 	"SMS Conversation", "SMS Message", "Stripe Event",
 	"Service Contract",
 ]  # fmt: skip
@@ -80,6 +81,8 @@ require_type_annotated_api_methods = True
 doctype_js = {
 	# Billing: a Stripe payment link and refunds on a submitted Sales Invoice
 	"Sales Invoice": "billing/client/sales_invoice.js",
+	# Subscribers: what the last suspension or reactivation did on the network
+	"Service Subscription": "billing/client/service_subscription.js",
 }
 
 # Document events on ERPNext doctypes
@@ -104,9 +107,13 @@ doc_events = {
 	"Dispatch Job": {
 		"on_update": "gigafibre_fsm.messaging.services.notifications.on_dispatch_job_update",
 	},
-	# Billing: an active Service Subscription is billed by an ERPNext Subscription
+	# Billing: an active Service Subscription is billed by an ERPNext Subscription; a suspension or
+	# reactivation is carried to its devices (an ACS tag, in a background job)
 	"Service Subscription": {
-		"on_update": "gigafibre_fsm.billing.services.subscriptions.sync_erpnext_subscription",
+		"on_update": [
+			"gigafibre_fsm.billing.services.subscriptions.sync_erpnext_subscription",
+			"gigafibre_fsm.subscribers.services.network_changes.on_subscription_update",
+		],
 	},
 }
 
@@ -114,6 +121,9 @@ doc_events = {
 # --------------------------------------------
 override_doctype_dashboards = {
 	"Issue": "gigafibre_fsm.overrides.issue_dashboard.get_dashboard_data",
+	"Service Subscription": "gigafibre_fsm.subscribers.services.network_changes.subscription_dashboard",
+	# Billing: an invoice lists the Stripe disputes of its payments
+	"Sales Invoice": "gigafibre_fsm.billing.services.disputes.invoice_dashboard",
 }
 
 # Scheduler: events only enqueue or do a quick sweep; the work runs in background jobs
@@ -130,6 +140,8 @@ scheduler_events = {
 			# Twilio never confirmed (no SID), requested again
 			"gigafibre_fsm.messaging.services.notifications.send_due_notifications",
 			"gigafibre_fsm.messaging.services.sms.retry_unsent",
+			# Subscribers: suspensions/reactivations the ACS did not take yet, tried again
+			"gigafibre_fsm.subscribers.services.network_changes.retry_due_changes",
 		],
 	},
 	"daily": [

@@ -10,6 +10,7 @@ from frappe.rate_limiter import rate_limit
 from gigafibre_fsm.network.services import acs, kuma, modem, olt, poller, state
 from gigafibre_fsm.permissions import roles
 from gigafibre_fsm.permissions.services.guards import require_device, require_network_state, require_role
+from gigafibre_fsm.subscribers.services import network_changes
 
 
 def _flag(value) -> bool:
@@ -162,3 +163,14 @@ def uptime_kuma() -> dict:
 		form=request.form.to_dict() if request.form else None,
 		query=request.args.to_dict() if request.method == "GET" else None,
 	)
+
+
+# suspensions and reactivations on the devices -----------------------------------------------
+
+
+@frappe.whitelist(methods=["POST"])
+def retry_network_change(change: str) -> dict:
+	"""Try a Retrying or Failed Service Network Change again now (NOC)."""
+	require_role(roles.NOC)
+	frappe.has_permission("Service Network Change", "read", change, throw=True)
+	return {"change": change, "status": network_changes.retry_now(change)}

@@ -80,6 +80,8 @@ STAFF_ONLY = frozenset(
 		"PPA Attempt",
 		"Saved Payment Method",
 		"Stripe Event",
+		"Service Network Change",
+		"Stripe Dispute",
 		"Dispatch Job Series",
 		"Dispatch Settings",
 		"Messaging Settings",

@@ -78,9 +78,10 @@ def test_decline_and_authentication_are_failures(paid):
 	)
 
 
-def test_unknown_types_and_stripe_billing_are_acknowledged(stripe_api):
+def test_unknown_types_are_acknowledged_and_a_stripe_invoice_naming_no_invoice_is_reviewed(stripe_api):
 	assert isinstance(plan(received(stripe_api, "customer.created", {"id": "cus_1"}))[0], Acknowledge)
-	assert isinstance(plan(received(stripe_api, "invoice.paid", {"id": "in_1"}))[0], Acknowledge)
+	assert isinstance(plan(received(stripe_api, "invoice.finalized", {"id": "in_1"}))[0], Acknowledge)
+	assert isinstance(plan(received(stripe_api, "invoice.paid", {"id": "in_1"}))[0], Review)
 
 
 def test_payments_without_invoice_or_in_another_currency_go_to_review(stripe_api):

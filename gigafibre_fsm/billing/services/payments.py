@@ -71,9 +71,12 @@ def refunded_total(payment_intent: str) -> int:
 	return sum(to_cents(flt(r.paid_amount), r.paid_from_account_currency or "CAD") for r in rows)
 
 
-def record_refund(invoice: str, payment_intent: str, refunded_total_cents: int, currency: str) -> str | None:
+def record_refund(
+	invoice: str, payment_intent: str, refunded_total_cents: int, currency: str, remarks: str | None = None
+) -> str | None:
 	"""Bring the refunds recorded for `payment_intent` up to `refunded_total_cents`: a Payment
-	Entry (Pay) to the customer for the difference, or nothing if it is recorded already."""
+	Entry (Pay) to the customer for the difference, or nothing if it is recorded already. A lost
+	dispute is recorded the same way, keyed by the dispute's id instead of a PaymentIntent."""
 	missing = refunded_total_cents - refunded_total(payment_intent)
 	if missing <= 0:
 		return None
@@ -97,7 +100,7 @@ def record_refund(invoice: str, payment_intent: str, refunded_total_cents: int, 
 			"reference_no": payment_intent,
 			"reference_date": nowdate(),
 			"mode_of_payment": settings.mode_of_payment,
-			"remarks": _("Stripe refund of {0} for {1}").format(payment_intent, invoice),
+			"remarks": remarks or _("Stripe refund of {0} for {1}").format(payment_intent, invoice),
 		}
 	)
 	pe.setup_party_account_field()

@@ -458,7 +458,7 @@ class TestStripeWebhooks(BillingCase):
 				"Applied",
 			),
 			("charge.dispute.created", dispute, "Needs Review"),
-			("invoice.paid", {"id": "in_x", "object": "invoice"}, "Acknowledged"),
+			("invoice.paid", {"id": "in_x", "object": "invoice"}, "Needs Review"),  # names no invoice
 			("customer.subscription.updated", {"id": "sub_x", "object": "subscription"}, "Acknowledged"),
 		]
 

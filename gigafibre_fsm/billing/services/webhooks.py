@@ -16,17 +16,21 @@ import frappe
 from frappe import _
 from frappe.utils import convert_utc_to_system_timezone, now_datetime
 
-from gigafibre_fsm.billing.services import payments
+from gigafibre_fsm.billing.services import disputes, payments, stripe_billing
 from gigafibre_fsm.billing.services import settings as billing_settings
 from gigafibre_fsm.billing.stripe_events import (
 	Acknowledge,
 	NoteStatus,
 	RecordDispute,
+	RecordDisputeLoss,
 	RecordFailure,
+	RecordInvoiceFailure,
+	RecordInvoicePayment,
 	RecordPayment,
 	RecordRefund,
 	Review,
 	SavePaymentMethod,
+	SetServiceStatus,
 	plan,
 )
 from gigafibre_fsm.billing.stripe_gateway import verify_webhook
@@ -57,6 +61,7 @@ def receive(payload: bytes, signature: str | None) -> tuple[str, bool]:
 				datetime.fromtimestamp(int(event.get("created") or 0), timezone.utc).replace(tzinfo=None)
 			).replace(tzinfo=None),
 			"payment_intent": _payment_intent_of(obj),
+			"stripe_object": obj.get("id"),
 			"payload": payload.decode() if isinstance(payload, bytes) else payload,
 		}
 	)
@@ -109,11 +114,13 @@ def apply_event(event_id: str) -> str:
 	frappe.db.savepoint("stripe_event")  # a failure undoes this event's writes, and only those
 	try:
 		for action in plan(event):
-			result, invoice = _apply(action, invoice)
+			result, invoice = _apply(action, invoice, event_id)
 			outcomes.append(result)
 			if isinstance(action, Review) or result.startswith("Review"):
 				status = "Needs Review"
-			elif isinstance(action, Acknowledge) and status == "Applied":
+			elif (
+				isinstance(action, Acknowledge) or result.startswith("Acknowledged")
+			) and status == "Applied":
 				status = "Acknowledged"
 	except (GigafibreError, frappe.ValidationError) as e:
 		frappe.db.rollback(save_point="stripe_event")
@@ -156,8 +163,20 @@ def _invoice_of_payment(payment_intent: str | None) -> str | None:
 	)
 
 
-def _apply(action, invoice):
+def _apply(action, invoice, event_id=None):
 	"""Apply one action; returns (a line for the event's outcome, the invoice it concerned)."""
+	if isinstance(action, RecordInvoicePayment):
+		return stripe_billing.record_invoice_payment(action), action.invoice
+	if isinstance(action, RecordInvoiceFailure):
+		return stripe_billing.notify_invoice_failure(action), action.invoice
+	if isinstance(action, SetServiceStatus):
+		return stripe_billing.set_service_status(action, event_id), invoice
+	if isinstance(action, RecordDispute):
+		target = action.invoice or _invoice_of_payment(action.payment_intent)
+		return disputes.record_dispute(action, target if _invoice_exists(target) else None, event_id), target
+	if isinstance(action, RecordDisputeLoss):
+		target = action.invoice or _invoice_of_payment(action.payment_intent)
+		return disputes.record_loss(action, target), target
 	if isinstance(action, RecordPayment):
 		if not _invoice_exists(action.invoice):
 			return f"Review: invoice {action.invoice} not found for {action.payment_intent}", action.invoice
@@ -169,7 +188,7 @@ def _apply(action, invoice):
 			return f"Review: refund of {action.payment_intent} for no known invoice", target
 		entry = payments.record_refund(target, action.payment_intent, action.refunded_total, action.currency)
 		return (f"Refund Payment Entry {entry}" if entry else "Refund already recorded"), target
-	if isinstance(action, RecordFailure | NoteStatus | RecordDispute):
+	if isinstance(action, RecordFailure | NoteStatus):
 		target = action.invoice or _invoice_of_payment(action.payment_intent)
 		if _invoice_exists(target):
 			frappe.get_doc(
@@ -181,8 +200,6 @@ def _apply(action, invoice):
 					"content": _describe(action),
 				}
 			).insert(ignore_permissions=True)
-		if isinstance(action, RecordDispute):
-			return f"Review: dispute {action.dispute} ({action.status})", target
 		return _describe(action), target
 	if isinstance(action, SavePaymentMethod):
 		return save_payment_method(
@@ -199,10 +216,6 @@ def _describe(action) -> str:
 			)
 		return _("Stripe payment {0} failed: {1}").format(
 			action.payment_intent, action.message or action.code or ""
-		)
-	if isinstance(action, RecordDispute):
-		return _("Stripe dispute {0} on payment {1}: {2} ({3})").format(
-			action.dispute, action.payment_intent, action.reason or "", action.status
 		)
 	return _("Stripe payment {0} is {1}").format(action.payment_intent, action.status)
 

@@ -3,6 +3,10 @@
 `plan(event)` reads a verified Stripe Event (a plain dict in Stripe's shape,
 https://docs.stripe.com/api/events/object) and returns what to do. Every action is keyed so
 that applying it twice, or in another order than Stripe sent the events, ends in the same state:
+- Stripe Billing's invoices and subscriptions: see stripe_billing.py;
+- a dispute (https://docs.stripe.com/api/disputes/object) is one record per dispute id whose
+  status only moves forward (`dispute_status_after`); a lost dispute's amount is money
+  returned, recorded once under the dispute's id;
 - a payment is keyed by its PaymentIntent (`payment_intent.succeeded` and `charge.succeeded`
   for the same payment record it once);
 - a refund carries the charge's *cumulative* refunded amount, so a replayed or reordered
@@ -14,6 +18,8 @@ Types it does not act on are acknowledged (stored, 200) — not an error.
 from dataclasses import dataclass
 
 from gigafibre_fsm.billing.money import MINOR_UNITS
+from gigafibre_fsm.billing.stripe_events import stripe_billing
+from gigafibre_fsm.billing.stripe_events.outcomes import Acknowledge, Review
 
 # Events that carry something to do; every other type is stored and acknowledged.
 PAYMENT_EVENTS = (
@@ -29,12 +35,22 @@ PAYMENT_EVENTS = (
 	"charge.failed",
 	"charge.refunded",
 	"charge.dispute.created",
+	"charge.dispute.updated",
 	"charge.dispute.closed",
+	"charge.dispute.funds_withdrawn",
+	"charge.dispute.funds_reinstated",
 	"setup_intent.succeeded",
 )
-# Stripe Billing's own subscriptions and invoices: this operator bills in ERPNext, so these are
-# stored for the record and acknowledged.
+# Stripe Billing's own invoices and subscriptions, for the customers billed through it
 STRIPE_BILLING_PREFIXES = ("invoice.", "customer.subscription.")
+# A dispute's statuses; the last three are final (https://docs.stripe.com/api/disputes/object)
+DISPUTE_OPEN = (
+	"warning_needs_response",
+	"warning_under_review",
+	"needs_response",
+	"under_review",
+)
+DISPUTE_FINAL = ("warning_closed", "won", "lost")
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,20 @@ class RecordDispute:
 	currency: str
 	status: str
 	reason: str | None
+	charge: str | None = None
+	evidence_due_by: int | None = None  # epoch seconds
+	opened: bool = False  # charge.dispute.created: someone must answer it
+
+
+@dataclass(frozen=True)
+class RecordDisputeLoss:
+	"""A lost dispute: its amount went back to the cardholder (recorded once, by dispute id)."""
+
+	invoice: str | None
+	payment_intent: str | None
+	dispute: str
+	amount: int
+	currency: str
 
 
 @dataclass(frozen=True)
@@ -89,21 +119,15 @@ class NoteStatus:
 	status: str  # processing, canceled
 
 
-@dataclass(frozen=True)
-class Acknowledge:
-	reason: str
-
-
-@dataclass(frozen=True)
-class Review:
-	reason: str
-
-
 Action = (
 	RecordPayment
 	| RecordFailure
 	| RecordRefund
 	| RecordDispute
+	| RecordDisputeLoss
+	| stripe_billing.RecordInvoicePayment
+	| stripe_billing.RecordInvoiceFailure
+	| stripe_billing.SetServiceStatus
 	| SavePaymentMethod
 	| NoteStatus
 	| Acknowledge
@@ -128,8 +152,10 @@ def plan(event: dict) -> list[Action]:
 	"""The actions an event calls for (see the module docstring)."""
 	kind = event.get("type") or ""
 	obj = (event.get("data") or {}).get("object") or {}
-	if kind.startswith(STRIPE_BILLING_PREFIXES):
-		return [Acknowledge("Stripe Billing event: stored, not applied (invoices are ERPNext's)")]
+	if kind.startswith("invoice."):
+		return stripe_billing.plan_invoice(kind, obj)
+	if kind.startswith("customer.subscription."):
+		return stripe_billing.plan_subscription(kind, obj, event.get("created") or 0)
 	if kind not in PAYMENT_EVENTS:
 		return [Acknowledge(f"Event type {kind} is not used")]
 	if kind.startswith("checkout.session."):
@@ -137,17 +163,7 @@ def plan(event: dict) -> list[Action]:
 	if kind.startswith("payment_intent."):
 		return _payment_intent(kind, obj)
 	if kind.startswith("charge.dispute."):
-		return [
-			RecordDispute(
-				_invoice(obj),
-				_id(obj.get("payment_intent")),
-				obj.get("id"),
-				int(obj.get("amount") or 0),
-				_currency(obj) or "",
-				obj.get("status") or "",
-				obj.get("reason"),
-			)
-		]
+		return _dispute(kind, obj)
 	if kind.startswith("charge."):
 		return _charge(kind, obj)
 	if kind == "setup_intent.succeeded":
@@ -155,8 +171,42 @@ def plan(event: dict) -> list[Action]:
 	return [Acknowledge(f"Event type {kind} is not used")]
 
 
+def dispute_status_after(current: str | None, incoming: str) -> str:
+	"""A dispute's status once `incoming` is seen: a final status (won, lost, warning_closed)
+	is never replaced by an earlier one arriving late."""
+	if current in DISPUTE_FINAL and incoming not in DISPUTE_FINAL:
+		return current
+	return incoming or current or ""
+
+
+def _dispute(kind: str, obj: dict) -> list[Action]:
+	record = RecordDispute(
+		_invoice(obj),
+		_id(obj.get("payment_intent")),
+		obj.get("id"),
+		int(obj.get("amount") or 0),
+		_currency(obj) or "",
+		obj.get("status") or "",
+		obj.get("reason"),
+		_id(obj.get("charge")),
+		(obj.get("evidence_details") or {}).get("due_by"),
+		kind == "charge.dispute.created",
+	)
+	if kind == "charge.dispute.closed" and obj.get("status") == "lost":
+		loss = RecordDisputeLoss(
+			record.invoice, record.payment_intent, record.dispute, record.amount, record.currency
+		)
+		if not record.currency or record.amount <= 0:
+			return [record, Review(f"Lost dispute {record.dispute} has no amount in a known currency")]
+		return [record, loss]
+	return [record]
+
+
 def _payment(invoice, obj, payment_intent, amount) -> list[Action]:
 	currency = _currency(obj)
+	if not invoice and _id(obj.get("invoice")):
+		# a Stripe Billing invoice's own payment (API before 2025-03-31): its invoice.paid records it
+		return [Acknowledge(f"Payment {payment_intent} of Stripe invoice {_id(obj.get('invoice'))}")]
 	if not invoice:
 		return [Review(f"Payment {payment_intent} names no invoice")]
 	if not currency:

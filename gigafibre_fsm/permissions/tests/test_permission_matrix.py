@@ -131,6 +131,8 @@ DOCTYPES = {
 	"Customer Notification Template": {SYSMAN: FULL, DISPATCHER: RW, BILLING: RW, NOC: READ},
 	"Customer Notification": {SYSMAN: rwd(ALL, "", ALL), DISPATCHER: READ, NOC: READ, BILLING: READ},
 	"Stripe Event": {SYSMAN: FULL, BILLING: READ},
+	"Service Network Change": {SYSMAN: rwd(ALL, "", ALL), NOC: READ, BILLING: READ},
+	"Stripe Dispute": {SYSMAN: rwd(ALL, "", ALL), BILLING: READ},
 	"Saved Payment Method": {SYSMAN: FULL, BILLING: READ},
 	"Service Contract": {SYSMAN: FULL, BILLING: FULL, CUST_A: rwd("A"), CUST_B: rwd("B")},
 	# ERPNext's: over REST, invoices are for its Accounts roles (customers use the /invoices portal)
@@ -225,6 +227,7 @@ METHODS = {
 	N + "modem_dm_get": [({"equipment": "@equipment:A", "oid": "DeviceInfo"}, NOC_ONLY)],
 	N + "modem_screenshot": [({"equipment": "@equipment:A"}, NOC_ONLY)],
 	N + "uptime_kuma": [({"heartbeat": "{}"}, TOKEN)],
+	N + "retry_network_change": [({"change": "perm-no-such-change"}, NOC_ONLY)],
 	M + "send": [({"to": "+15145550123", "body": "Bonjour"}, MESSAGING)],
 	M + "reply": [({"conversation": "@conversation:A", "body": "Bonjour"}, MESSAGING)],
 	M + "mark_read": [({"conversation": "@conversation:A"}, MESSAGING)],
@@ -543,7 +546,13 @@ class TestPermissionMatrix(IntegrationTestCase):
 			).name
 			for k in "AB"
 		}
-		for doctype in ("PPA Attempt", "Stripe Event", "Saved Payment Method"):
+		for doctype in (
+			"PPA Attempt",
+			"Stripe Event",
+			"Saved Payment Method",
+			"Service Network Change",
+			"Stripe Dispute",
+		):
 			r[doctype] = {"X": _insert({"doctype": doctype, "name": f"_perm-{frappe.scrub(doctype)}"}).name}
 		r["Customer Notification Template"] = {
 			"X": _insert(

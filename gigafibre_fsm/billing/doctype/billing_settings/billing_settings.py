@@ -5,6 +5,7 @@ from frappe.model.document import Document
 
 from gigafibre_fsm.billing.preauthorised_payments import RetryPolicy
 from gigafibre_fsm.billing.services import settings
+from gigafibre_fsm.network.acs import check_tag
 from gigafibre_fsm.services.core_errors import translated_errors
 
 
@@ -16,3 +17,4 @@ class BillingSettings(Document):
 		self.webhook_url = settings.webhook_url(self.public_base_url)
 		with translated_errors():
 			RetryPolicy(int(self.ppa_days_between_attempts or 0), int(self.ppa_max_attempts or 0))
+			self.suspension_acs_tag = check_tag(self.suspension_acs_tag or "suspended")
