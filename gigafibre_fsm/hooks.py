@@ -47,6 +47,7 @@ _SCOPED_DOCTYPES = [
 	"Billing Settings", "Customer Notification", "Customer Notification Template", "Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings",
 	"Dispatch Tag", "Dispatch Technician", "Dispatch Technician Absence", "Messaging Settings",
 	"Network Settings", "Network Webhook Event", "OLT", "ONU State Change", "Outage Incident",
+	"Served Address",
 	"PPA Attempt", "Saved Payment Method", "Service Equipment", "Service Location", "Service Network Change",
 	"Service Subscription", "Stripe Dispute",
 	"SMS Conversation", "SMS Message", "Stripe Event",

@@ -1,10 +1,19 @@
-"""REST surface of sales: /api/method/gigafibre_fsm.api.sales.<name>."""
+"""REST surface of sales: /api/method/gigafibre_fsm.api.sales.<name>.
+
+Eligibility (public, for the website's address box): `search_addresses` finds served addresses
+as a person types them, each with its status (Served, Soon with its date, Not Served), and
+`check_eligibility` tells whether one of them is served; an address not found is an answer, not
+an error. Both are open to Guest and rate-limited per IP: they answer what the operator
+publishes (an address and its status), the fibre drop (OLT, PON port) only to who may read
+Served Address.
+"""
 
 import frappe
 from frappe.rate_limiter import rate_limit
 
 from gigafibre_fsm.permissions import roles
 from gigafibre_fsm.permissions.services import guards
+from gigafibre_fsm.sales.doctype.served_address import search as served_addresses
 from gigafibre_fsm.sales.doctype.service_contract import contract_acceptance
 
 # --- contracts (sales/contracts/, doctype Service Contract, page /contract) ------------------
@@ -35,3 +44,20 @@ def download_accepted_contract(contract: str) -> None:
 	frappe.response["type"] = "pdf"
 	frappe.response["filename"] = filename
 	frappe.response["filecontent"] = pdf
+
+
+# --- eligibility (sales/eligibility/, doctype Served Address) ---------------------------------
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
+@rate_limit(limit=120, seconds=60)  # per IP: a search box asks as the person types
+def search_addresses(query: str, limit: int = 8) -> dict:
+	"""Served addresses matching `query` (free text), best first, with their status."""
+	return served_addresses.search(query, limit)
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
+@rate_limit(limit=60, seconds=60)
+def check_eligibility(served_address: str) -> dict:
+	"""Whether the served address (a name `search_addresses` gave) is served, soon or not."""
+	return served_addresses.eligibility(served_address)

@@ -80,4 +80,40 @@ def load_demo(context, date, technicians=42, jobs=300):
 		frappe.destroy()
 
 
+@gigafibre.command("import-served-addresses")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what the import would do, row by row; write nothing.")
+@pass_context
+def import_served_addresses(context, file, dry_run=False):
+	"""Create or update Served Addresses from FILE (CSV; columns in sales/eligibility/README.md).
+
+	Idempotent: a row whose address (civic, unit, street, municipality) exists updates it."""
+	import frappe
+
+	from gigafibre_fsm.sales.doctype.served_address import csv_import
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		with open(file, encoding="utf-8") as fh:
+			text = fh.read()
+		try:
+			results = csv_import.import_text(text, dry_run)
+		except frappe.ValidationError as e:  # the file itself: a missing or unknown column
+			frappe.db.rollback()
+			raise click.ClickException(str(e))
+		for result in results:
+			click.echo(csv_import.describe(result))
+		click.echo(csv_import.summary(results, dry_run))
+		if dry_run:
+			frappe.db.rollback()
+		else:
+			frappe.db.commit()
+	except Exception:
+		frappe.db.rollback()
+		raise
+	finally:
+		frappe.destroy()
+
+
 commands = [gigafibre]

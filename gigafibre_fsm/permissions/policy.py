@@ -88,6 +88,7 @@ STAFF_ONLY = frozenset(
 		"Network Settings",
 		"Network Webhook Event",
 		"OLT",
+		"Served Address",  # the public sees an address's status only through api.sales
 		"ONU State Change",
 	}
 )

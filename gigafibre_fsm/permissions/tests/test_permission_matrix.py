@@ -123,6 +123,8 @@ DOCTYPES = {
 	"Dispatch Tag": {SYSMAN: FULL, DISPATCHER: FULL, NOC: READ, TECH_ON: READ, TECH_OFF: READ},
 	"Outage Incident": {SYSMAN: FULL, NOC: FULL, DISPATCHER: READ, TECH_ON: rwd("A")},
 	"OLT": {SYSMAN: FULL, NOC: FULL, DISPATCHER: READ},
+	# Sales: the served addresses are staff data (the public gets a status through api.sales)
+	"Served Address": {SYSMAN: FULL, NOC: FULL, DISPATCHER: READ, BILLING: READ},
 	"ONU State Change": {SYSMAN: READ, NOC: READ, DISPATCHER: READ},
 	"Network Webhook Event": {SYSMAN: rwd(ALL, "", ALL), NOC: READ},
 	"Dispatch Job Series": {SYSMAN: FULL, DISPATCHER: FULL, NOC: READ},
@@ -245,6 +247,9 @@ METHODS = {
 	],
 	B + "refund": [({"invoice": "@invoice:A"}, {BILLING})],  # and who may read the invoice
 	B + "run_preauthorised_payments": [({}, {BILLING, SYSMAN})],
+	# Sales: eligibility is public (an address and its status), rate-limited per IP
+	"gigafibre_fsm.api.sales.search_addresses": [({"query": "1200 boul. St-Laurent"}, set(ROLES))],
+	"gigafibre_fsm.api.sales.check_eligibility": [({"served_address": "@served:X"}, set(ROLES))],
 	# Sales: contracts (the link's token is the authority to accept; the PDF for its customer and staff)
 	"gigafibre_fsm.api.sales.send_for_acceptance": [({"contract": "@contract:A"}, {BILLING, SYSMAN})],
 	"gigafibre_fsm.api.sales.accept_contract": [
@@ -517,6 +522,22 @@ class TestPermissionMatrix(IntegrationTestCase):
 		r["OLT"] = {
 			"O": _insert({"doctype": "OLT", "name": "_perm-olt", "olt_name": "_perm-olt", "enabled": 1}).name
 		}
+		r["Served Address"] = {
+			"X": _insert(
+				{
+					"doctype": "Served Address",
+					"name": "_perm-ADR-X",
+					"civic": 1200,
+					"street": "boulevard Saint-Laurent",
+					"municipality": "Montréal",
+					"province": "QC",
+					"status": "Served",
+					"olt": "_perm-olt",
+					"pon_port": "0/1/3",
+					"address_key": "_perm-ADR-X",
+				}
+			).name
+		}
 		r["ONU State Change"] = {
 			"X": _insert({"doctype": "ONU State Change", "name": "_perm-onu-change", "olt": "_perm-olt"}).name
 		}
@@ -603,6 +624,7 @@ class TestPermissionMatrix(IntegrationTestCase):
 			"customer": lambda: r["Customer"][label],
 			"conversation": lambda: r["SMS Conversation"][label],
 			"olt": lambda: r["OLT"][label],
+			"served": lambda: r["Served Address"][label],
 			"invoice": lambda: r["Sales Invoice"][label],
 			"contract": lambda: r["Service Contract"][label],
 		}[kind]()
