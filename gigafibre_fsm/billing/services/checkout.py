@@ -6,7 +6,7 @@ from frappe import _
 from frappe.utils import flt
 
 from gigafibre_fsm.billing.money import to_cents
-from gigafibre_fsm.billing.services import payments
+from gigafibre_fsm.billing.services import batch_posting, payments
 from gigafibre_fsm.billing.services import settings as billing_settings
 from gigafibre_fsm.billing.services.invoice_links import portal_link
 from gigafibre_fsm.services.core_errors import translated_errors
@@ -93,6 +93,8 @@ def refund(invoice: str, amount: str | None = None, reason: str | None = None) -
 		order_by="creation desc",
 		limit=1,
 	)
+	if not rows and (booked := batch_posting.stripe_payment_of(invoice)):
+		rows = [booked]  # a pre-authorised charge booked with its batch's Journal Entry
 	if not rows:
 		frappe.throw(_("Sales Invoice {0} has no Stripe payment to refund").format(invoice))
 	pi, paid, currency = rows[0].reference_no, rows[0].paid_amount, rows[0].paid_to_account_currency or "CAD"

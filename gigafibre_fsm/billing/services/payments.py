@@ -26,18 +26,33 @@ def payment_entry_for(payment_intent: str) -> str | None:
 	)
 
 
+def recorded_payment(payment_intent: str) -> str | None:
+	"""The document that recorded `payment_intent`: its Payment Entry, or the Journal Entry of
+	the pre-authorised batch that booked it (batch_posting.py; a locking read on an indexed
+	column, so a batch committed while this transaction waited for the invoice is seen)."""
+	from gigafibre_fsm.billing.services.batch_posting import journal_entry_for
+
+	return payment_entry_for(payment_intent) or journal_entry_for(payment_intent, for_update=True)
+
+
 def record_payment(invoice: str, payment_intent: str, amount: int, currency: str) -> str:
 	"""The Payment Entry (submitted) recording `amount` cents of `payment_intent` against
-	`invoice`; the existing one if it was recorded already. Throws on a currency mismatch."""
-	existing = payment_entry_for(payment_intent)
+	`invoice`; the existing one (or the batch's Journal Entry) if it was recorded already.
+	Throws on a currency mismatch."""
+	# the invoice is locked first: a PPA batch booking this payment now is waited for, then seen
+	si = frappe.db.get_value(
+		"Sales Invoice",
+		invoice,
+		["name", "currency", "outstanding_amount", "docstatus"],
+		as_dict=True,
+		for_update=True,
+	)
+	existing = recorded_payment(payment_intent)
 	if existing:
 		return existing
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
 	settings = billing_settings.get()
-	si = frappe.db.get_value(
-		"Sales Invoice", invoice, ["name", "currency", "outstanding_amount", "docstatus"], as_dict=True
-	)
 	if not si or si.docstatus != 1:
 		frappe.throw(_("Sales Invoice {0} is not submitted").format(invoice))
 	with translated_errors():

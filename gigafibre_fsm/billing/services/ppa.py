@@ -7,18 +7,26 @@ before Stripe is asked, so a worker killed anywhere leaves what the next run nee
 charge up instead of charging again (see billing/preauthorised_payments/run.py).
 """
 
+from dataclasses import replace
 from urllib.parse import quote
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
+from frappe.query_builder import Case, DocType
 from frappe.utils import get_datetime, get_url, getdate, now_datetime, nowdate
 
 from gigafibre_fsm.billing.money import to_cents
-from gigafibre_fsm.billing.preauthorised_payments import Attempt, DueInvoice, RunReport, run_batch
-from gigafibre_fsm.billing.services import payments, suspension
+from gigafibre_fsm.billing.preauthorised_payments import (
+	STARTED,
+	SUCCEEDED,
+	Attempt,
+	Charge,
+	DueInvoice,
+	RunReport,
+	run_batch,
+)
+from gigafibre_fsm.billing.services import batch_posting, payments, suspension
 from gigafibre_fsm.billing.services import settings as billing_settings
-from gigafibre_fsm.errors import Conflict
 from gigafibre_fsm.services.frappe_versions import commit_job, in_test
 
 ATTEMPT = "PPA Attempt"
@@ -29,6 +37,21 @@ ATTEMPT_FIELDS = [
 	"status",
 	"started_at",
 	"payment_intent",
+]
+ATTEMPT_INSERT_FIELDS = [
+	"name",
+	"idempotency_key",
+	"sales_invoice",
+	"customer",
+	"attempt_number",
+	"status",
+	"amount_cents",
+	"currency",
+	"started_at",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
 ]
 RUN_JOB = "gigafibre_fsm.billing.services.ppa.run_ppa_batch"
 
@@ -126,41 +149,64 @@ class FrappeLedger:
 		):
 			self._attempts[row.sales_invoice].append(_attempt(row))
 
-	def _reload(self, invoice: str) -> None:
-		rows = frappe.get_all(
-			ATTEMPT,
-			filters={"sales_invoice": invoice},
-			fields=ATTEMPT_FIELDS,
-			order_by="attempt_number asc",
-		)
-		self._attempts[invoice] = [_attempt(r) for r in rows]
-
 	def attempts(self, invoice: str) -> list[Attempt]:
 		return list(self._attempts.get(invoice, []))
 
-	def start_attempt(self, due: DueInvoice, number: int, key: str) -> None:
-		doc = frappe.get_doc(
-			{
-				"doctype": ATTEMPT,
-				"idempotency_key": key,
-				"sales_invoice": due.invoice,
-				"customer": due.customer,
-				"attempt_number": number,
-				"status": "Started",
-				"amount_cents": due.amount,
-				"currency": due.currency,
-				"started_at": now_datetime(),
-			}
-		)
-		doc.flags.ignore_links = True  # the invoice and customer were just read
+	def start_attempts(self, tries: list[tuple[DueInvoice, Charge]]) -> set[str]:
+		"""Every try of the batch in one INSERT and one commit, before Stripe is asked. A key
+		another run took meanwhile fails the INSERT: then each try is written on its own, and
+		the invoices whose key was taken are returned."""
+		if not tries:
+			return set()
+		now = now_datetime()
+		user = frappe.session.user
+		rows = [
+			(
+				charge.key,
+				charge.key,
+				due.invoice,
+				due.customer,
+				charge.number,
+				STARTED,
+				due.amount,
+				due.currency,
+				now,
+				now,
+				now,
+				user,
+				user,
+			)
+			for due, charge in tries
+		]
+		taken = set()
+		frappe.db.savepoint("ppa_start")
 		try:
-			doc.insert(ignore_permissions=True)
-		except frappe.DuplicateEntryError:
-			raise Conflict(_("Another run is charging invoice {invoice}"), invoice=due.invoice)
+			frappe.db.bulk_insert(ATTEMPT, ATTEMPT_INSERT_FIELDS, rows)
+		except Exception as e:
+			if not frappe.db.is_unique_key_violation(e):
+				raise
+			frappe.db.rollback(save_point="ppa_start")
+			taken = self._insert_one_by_one(rows)
 		commit_job()
-		self._attempts.setdefault(due.invoice, []).append(
-			Attempt(due.invoice, number, key, "Started", doc.started_at)
-		)
+		for due, charge in tries:
+			if due.invoice not in taken:
+				self._attempts.setdefault(due.invoice, []).append(
+					Attempt(due.invoice, charge.number, charge.key, STARTED, now)
+				)
+		return taken
+
+	def _insert_one_by_one(self, rows) -> set[str]:
+		taken = set()
+		for row in rows:
+			frappe.db.savepoint("ppa_start_one")
+			try:
+				frappe.db.bulk_insert(ATTEMPT, ATTEMPT_INSERT_FIELDS, [row])
+			except Exception as e:
+				if not frappe.db.is_unique_key_violation(e):
+					raise
+				frappe.db.rollback(save_point="ppa_start_one")
+				taken.add(row[2])
+		return taken
 
 	def finish_attempt(self, due, number, status, result, error) -> None:
 		values = {"status": status, "finished_at": now_datetime()}
@@ -171,15 +217,55 @@ class FrappeLedger:
 		key = _key_of(self._attempts.get(due.invoice, []), number)
 		frappe.db.set_value(ATTEMPT, key, values, update_modified=False)
 		commit_job()
-		self._reload(due.invoice)
+		self._finished(due.invoice, number, status, result.payment_intent if result else None)
+
+	def _finished(self, invoice: str, number: int, status: str, payment_intent: str | None) -> None:
+		self._attempts[invoice] = [
+			replace(a, status=status, payment_intent=payment_intent or a.payment_intent)
+			if a.number == number
+			else a
+			for a in self._attempts.get(invoice, [])
+		]
 
 	def record_payment(self, due, result) -> None:
 		name = payments.record_payment(due.invoice, result.payment_intent, result.amount, result.currency)
 		if result.attempt:
 			key = _key_of(self._attempts.get(due.invoice, []), result.attempt)
 			if key:
-				frappe.db.set_value(ATTEMPT, key, "payment_entry", name, update_modified=False)
+				field = "payment_entry" if frappe.db.exists("Payment Entry", name) else "journal_entry"
+				frappe.db.set_value(ATTEMPT, key, field, name, update_modified=False)
 		commit_job()
+
+	def record_charges(self, charged) -> None:
+		"""The batch's succeeded charges booked (one Journal Entry per 99 invoices) and their
+		tries finished as Succeeded, in one transaction and one commit."""
+		booked = batch_posting.post_charges(
+			[(due.invoice, r.payment_intent, r.amount, r.currency) for due, _number, r in charged]
+		)
+		keys = {}
+		for due, number, result in charged:
+			keys[_key_of(self._attempts.get(due.invoice, []), number)] = (
+				result.payment_intent,
+				*booked[result.payment_intent],
+			)
+		attempt = DocType(ATTEMPT)
+		intent, journal, entry = Case(), Case(), Case()
+		for key, (pi, doctype, name) in keys.items():
+			intent = intent.when(attempt.name == key, pi)
+			journal = journal.when(attempt.name == key, name if doctype == "Journal Entry" else None)
+			entry = entry.when(attempt.name == key, name if doctype == "Payment Entry" else None)
+		(
+			frappe.qb.update(attempt)
+			.set(attempt.status, SUCCEEDED)
+			.set(attempt.finished_at, now_datetime())
+			.set(attempt.payment_intent, intent)
+			.set(attempt.journal_entry, journal)
+			.set(attempt.payment_entry, entry)
+			.where(attempt.name.isin(list(keys)))
+		).run()
+		commit_job()
+		for due, number, result in charged:
+			self._finished(due.invoice, number, SUCCEEDED, result.payment_intent)
 
 	def suspend(self, due) -> bool:
 		attempts = self._attempts.get(due.invoice, [])

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request
 
 from gigafibre_fsm.billing.money import MINOR_UNITS, to_cents
 from gigafibre_fsm.billing.preauthorised_payments import run_batch
-from gigafibre_fsm.billing.services import checkout, payments, ppa, taxes, webhooks
+from gigafibre_fsm.billing.services import batch_posting, checkout, payments, ppa, taxes, webhooks
 from gigafibre_fsm.billing.services import settings as billing_settings
 from gigafibre_fsm.billing.stripe_gateway import WebhookRejected
 from gigafibre_fsm.tests import IntegrationTestCase
@@ -113,9 +113,19 @@ class BillingCase(IntegrationTestCase):
 		return flt(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"))
 
 	def receipts(self, invoice: str) -> list[str]:
+		"""The submitted Payment Entries and Journal Entries (a PPA batch) that paid `invoice`."""
 		return frappe.get_all(
 			"Payment Entry Reference",
 			filters={"reference_name": invoice, "docstatus": 1, "parenttype": "Payment Entry"},
+			pluck="parent",
+		) + frappe.get_all(
+			"Journal Entry Account",
+			filters={
+				"reference_type": "Sales Invoice",
+				"reference_name": invoice,
+				"docstatus": 1,
+				"credit_in_account_currency": [">", 0],
+			},
 			pluck="parent",
 		)
 
@@ -145,7 +155,10 @@ class TestPreauthorisedPayments(BillingCase):
 		self.assertEqual(report.charged, [invoice])
 		self.assertEqual(self.outstanding(invoice), 0)
 		[entry] = self.receipts(invoice)
-		pi = frappe.db.get_value("Payment Entry", entry, "reference_no")
+		pi, journal = frappe.db.get_value(
+			"PPA Attempt", f"ppa:{invoice}:1", ["payment_intent", "journal_entry"]
+		)
+		self.assertEqual(journal, entry)
 		self.assertEqual(self.api.payment_intents[pi]["amount"], 5749)
 		self.assertEqual(self.api.charges_for(invoice), 1)
 		ppa.run_ppa_batch([invoice])  # paid: nothing more
@@ -213,21 +226,21 @@ class TestPreauthorisedPayments(BillingCase):
 	def test_killed_after_stripe_charged_before_the_payment_entry(self):
 		customer = self.customer_with_card("_Test PPA Kill")
 		first, second = self.invoice(customer), self.invoice(customer, rate=12.5)
-		original = payments.record_payment
+		original = batch_posting.post_charges
 
 		def dies(*args, **kwargs):
 			raise Killed()
 
-		payments.record_payment = dies
+		batch_posting.post_charges = dies
 		try:
 			with self.assertRaises(Killed):
 				self.run_core([first, second])
 		finally:
-			payments.record_payment = original
+			batch_posting.post_charges = original
 		self.assertEqual(self.api.charges_for(first), 1)
 		self.assertEqual(self.receipts(first), [])
-		report = self.run_core([first, second])
-		self.assertEqual((report.recovered, report.charged), ([first], [second]))
+		report = self.run_core([first, second])  # both charged before the kill: both found
+		self.assertEqual((report.recovered, report.charged), ([first, second], []))
 		for invoice in (first, second):
 			self.assertEqual(self.api.charges_for(invoice), 1)
 			self.assertEqual(len(self.receipts(invoice)), 1)
@@ -273,6 +286,107 @@ class TestPreauthorisedPayments(BillingCase):
 		)
 		self.assertEqual(self.api.charges_for(invoice), 1)
 		self.assertEqual(len(self.receipts(invoice)), 1)
+
+	def test_a_batch_is_booked_in_one_journal_entry_that_webhooks_and_refunds_find(self):
+		paid = [self.invoice(self.customer_with_card(f"_Test PPA Batch {i}"), rate=40 + i) for i in range(3)]
+		declined = self.invoice(
+			self.customer_with_card("_Test PPA Batch Declined", "pm_card_visa_chargeDeclined")
+		)
+		report = ppa.run_ppa_batch([*paid, declined])
+		self.assertEqual((report.charged, report.declined), (paid, [declined]))
+		[journal] = {entry for invoice in paid for entry in self.receipts(invoice)}
+		je = frappe.get_doc("Journal Entry", journal)
+		self.assertEqual((je.docstatus, je.voucher_type, len(je.accounts)), (1, "Bank Entry", 4))
+		credits = {row.reference_name: row for row in je.accounts if row.credit_in_account_currency}
+		self.assertEqual(sorted(credits), sorted(paid))
+		for invoice in paid:
+			self.assertEqual(self.outstanding(invoice), 0)
+			pi = frappe.db.get_value("PPA Attempt", f"ppa:{invoice}:1", "payment_intent")
+			self.assertEqual(credits[invoice].user_remark, pi)
+			self.assertEqual(
+				to_cents(credits[invoice].credit, self.currency), self.api.payment_intents[pi]["amount"]
+			)
+			self.assertEqual(payments.recorded_payment(pi), journal)
+		[debit] = [row for row in je.accounts if row.debit_in_account_currency]
+		self.assertEqual((debit.account, debit.debit), (self.bank, sum(40 + i for i in range(3))))
+		self.assertEqual(self.receipts(declined), [])
+		# Stripe's webhooks for a charge the batch booked: found, not booked again
+		first = paid[0]
+		intent = self.api.payment_intents[
+			frappe.db.get_value("PPA Attempt", f"ppa:{first}:1", "payment_intent")
+		]
+		for kind, obj in (
+			("payment_intent.succeeded", intent),
+			("charge.succeeded", self.api.charges[intent["latest_charge"]]),
+		):
+			payload, header = self.api.signed_event(kind, obj)
+			event_id, _new = webhooks.receive(payload, header)
+			self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Applied")
+		self.assertEqual(self.receipts(first), [journal])
+		self.assertEqual(frappe.db.count("Payment Entry", {"reference_no": intent["id"]}), 0)
+		# a refund from the desk finds the batch's payment; charge.refunded then changes nothing
+		done = checkout.refund(first, "10.00", "requested_by_customer")
+		self.assertEqual((done["amount"], payments.refunded_total(intent["id"])), (1000, 1000))
+		refunded = self.api.charges[intent["latest_charge"]]
+		payload, header = self.api.signed_event("charge.refunded", refunded)
+		webhooks.receive(payload, header)
+		self.assertEqual(payments.refunded_total(intent["id"]), 1000)
+		self.assertEqual(self.receipts(first), [journal])
+
+	def test_a_webhook_that_books_a_charge_before_its_batch_does_is_not_booked_twice(self):
+		first, second = (self.invoice(self.customer_with_card(f"_Test PPA Hook First {i}")) for i in range(2))
+		gateway, api = self.gateway, self.api
+
+		class WebhookRightAfterTheCharge:
+			def find_payments(self, *a, **k):
+				return gateway.find_payments(*a, **k)
+
+			def charge_saved_method(self, *a, **k):
+				result = gateway.charge_saved_method(*a, **k)
+				if result.invoice == first:  # Stripe's event arrives while the batch goes on
+					webhooks.receive(
+						*api.signed_event(
+							"payment_intent.succeeded", api.payment_intents[result.payment_intent]
+						)
+					)
+				return result
+
+		report = self.run_core([first, second], WebhookRightAfterTheCharge())
+		self.assertEqual(report.charged, [first, second])
+		[entry] = self.receipts(first)
+		self.assertEqual(frappe.db.get_value("PPA Attempt", f"ppa:{first}:1", "payment_entry"), entry)
+		self.assertEqual(frappe.db.get_value("Payment Entry", entry, "docstatus"), 1)
+		[journal] = self.receipts(second)
+		self.assertEqual(frappe.db.get_value("PPA Attempt", f"ppa:{second}:1", "journal_entry"), journal)
+		for invoice in (first, second):
+			self.assertEqual(self.outstanding(invoice), 0)
+			self.assertEqual(self.api.charges_for(invoice), 1)
+
+	def test_a_batch_payment_reactivates_what_billing_suspended(self):
+		"""The tries ran out (suspended), then the schedule allows one more and the card works: the
+		batch's Journal Entry pays the invoice and the service comes back, as a Payment Entry would."""
+		frappe.db.set_single_value("Billing Settings", "ppa_max_attempts", 1)
+		frappe.clear_document_cache("Billing Settings", "Billing Settings")
+		customer = self.customer_with_card("_Test PPA Batch Reactivate", "pm_card_visa_chargeDeclined")
+		sub = frappe.get_doc(
+			{
+				"doctype": "Service Subscription",
+				"customer": customer,
+				"service_location": make_location(customer).name,
+				"plan": make_plan(),
+			}
+		).insert(ignore_permissions=True)
+		sub.status = "Active"
+		sub.save(ignore_permissions=True)
+		invoice = self.invoice(customer)
+		self.assertEqual(ppa.run_ppa_batch([invoice]).suspended, [invoice])
+		frappe.db.set_single_value("Billing Settings", "ppa_max_attempts", 2)
+		frappe.clear_document_cache("Billing Settings", "Billing Settings")
+		method = frappe.db.get_value("Saved Payment Method", customer, "payment_method")
+		self.api.payment_methods[method]["_behaviour"] = "pm_card_visa"
+		self.assertEqual(ppa.run_ppa_batch([invoice], today=add_days(nowdate(), 3)).charged, [invoice])
+		self.assertTrue(frappe.db.get_value("PPA Attempt", f"ppa:{invoice}:2", "journal_entry"))
+		self.assertEqual(frappe.db.get_value("Service Subscription", sub.name, "status"), "Active")
 
 	def test_the_scheduler_only_enqueues(self):
 		self.invoice(self.customer_with_card("_Test PPA Enqueue"))
