@@ -267,6 +267,7 @@ def retry_unsent() -> None:
 			queue="short",
 			timeout=120,
 			job_id=f"sms_send::{row.name}::{int(row.send_attempts or 0) + 1}",
+			now=bool(in_test()),  # tests run the job inline
 			message=row.name,
 			retry=retry,
 		)
