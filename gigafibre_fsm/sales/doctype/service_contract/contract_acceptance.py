@@ -80,22 +80,28 @@ def invalid_link() -> None:
 
 
 def render_html(contract) -> str:
-	"""The contract's print format as HTML, in its language (what the page shows to read)."""
+	"""The contract as one self-contained HTML document, in its language: the print format's
+	body and the print styles inline, nothing fetched from the site. The page shows it and the
+	PDF is made from it, so both say the same."""
 	from frappe.www.printview import get_print_style, get_rendered_template
 
 	with _printing(contract):
 		print_format = frappe.get_doc("Print Format", PRINT_FORMAT)
 		body = get_rendered_template(contract, print_format=print_format, meta=contract.meta, no_letterhead=1)
 		style = get_print_style(print_format=print_format)
-	return f"<style>{style}</style>{body}"
+		lang = frappe.local.lang
+	title = frappe.utils.escape_html(contract.name)
+	return (
+		f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+		f'<style>{style}</style></head><body><div class="print-format">{body}</div></body></html>'
+	)
 
 
 def render_pdf(contract) -> bytes:
-	"""The contract's print format as a PDF, in its language (Frappe's get_print: wkhtmltopdf)."""
-	with _printing(contract):
-		pdf = frappe.get_print(
-			DOCTYPE, contract.name, PRINT_FORMAT, doc=contract, as_pdf=True, no_letterhead=1
-		)
+	"""The contract as a PDF, from `render_html` (Frappe's get_pdf: wkhtmltopdf)."""
+	from frappe.utils.pdf import get_pdf
+
+	pdf = get_pdf(render_html(contract))
 	with translated_errors():
 		contracts.require_pdf(pdf)
 	return bytes(pdf)
@@ -114,6 +120,8 @@ def _printing(contract):
 	finally:
 		frappe.flags.ignore_print_permissions = ignore
 		frappe.local.lang = lang
+		# Frappe's printing marks the document in_print, and save() then silently does nothing
+		contract.flags.in_print = False
 
 
 def store_pdf(contract, pdf: bytes):

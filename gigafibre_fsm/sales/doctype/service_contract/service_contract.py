@@ -86,6 +86,15 @@ class ServiceContract(Document):
 		if self.status == contracts.DRAFT or not before:
 			self.validate_lines()
 			self.set_totals()
+		if (
+			before
+			and self.status == contracts.DRAFT
+			and not by_service
+			and self._changes_from(before, CONTENT_FIELDS)
+		):
+			# a PDF made for the order before this change no longer says what the contract says
+			self.pdf_file = None
+			self.pdf_sha256 = None
 
 	def validate_lines(self):
 		if not self.lines:
