@@ -183,7 +183,6 @@ GUEST_AUTHORITY = {
 	"twilio_inbound": "Twilio's signature",
 	"uptime_kuma": "the shared secret",
 	"stripe_webhook": "Stripe's signature (5 minutes' tolerance)",
-	"accept_contract": "the contract link's token (256-bit, hashed, constant-time, expiring)",
 	# eligibility: public data (an address and its status, never its OLT or PON port), rate-limited
 	"search_addresses": "none: answers what the operator publishes",
 	"check_eligibility": "none: answers what the operator publishes",

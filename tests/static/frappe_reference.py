@@ -35,7 +35,6 @@ STANDARD_DOCTYPES = {
 	"Sales Invoice": False, "Payment Entry": False, "UOM": False, "Warehouse": False,
 	"Company": False, "Stock Entry": False, "Communication": False, "File": False,
 	"DocType": False, "Portal User": True, "Account": False, "Mode of Payment": False,
-	"Terms and Conditions": False,
 	"Journal Entry": False,
 	"Terms and Conditions": False,
 }  # fmt: skip
