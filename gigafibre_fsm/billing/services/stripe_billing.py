@@ -113,14 +113,17 @@ def _tell(customer: str, message: str, reference: tuple[str, str]) -> None:
 		except frappe.ValidationError:
 			frappe.clear_last_message()
 	if email:
-		frappe.sendmail(
-			recipients=[email],
-			subject=_("Payment declined"),
-			message=message,
-			reference_doctype=reference[0],
-			reference_name=reference[1],
-			delayed=True,
-		)
+		try:
+			frappe.sendmail(
+				recipients=[email],
+				subject=_("Payment declined"),
+				message=message,
+				reference_doctype=reference[0],
+				reference_name=reference[1],
+				delayed=True,
+			)
+		except frappe.OutgoingEmailError:  # no outgoing account: the comment and SMS remain
+			frappe.clear_last_message()
 
 
 def _stale(event_id: str | None, stripe_subscription: str) -> str | None:
