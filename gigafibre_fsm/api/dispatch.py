@@ -18,6 +18,7 @@ from gigafibre_fsm.dispatch.services import (
 from gigafibre_fsm.permissions import roles
 from gigafibre_fsm.permissions.services import guards
 from gigafibre_fsm.permissions.services.guards import require_role
+from gigafibre_fsm.services.transactions import with_fresh_attempts
 
 
 @frappe.whitelist(methods=["GET", "POST"])
@@ -185,17 +186,19 @@ def hold_appointment_slot(
 	doc, staff = _require_rebooking(job)
 	if replaces_hold:
 		appointment_slots.held(replaces_hold, token)
-	return appointment_slots.hold(
-		slot,
-		doc.required_tags,
-		doc.duration_minutes or 60,
-		_job_location(doc),
-		doc.customer,
-		doc.service_location,
-		doc.job_type,
-		reschedules_job=job,
-		replaces_hold=replaces_hold,
-		staff=staff,
+	return with_fresh_attempts(
+		lambda: appointment_slots.hold(
+			slot,
+			doc.required_tags,
+			doc.duration_minutes or 60,
+			_job_location(doc),
+			doc.customer,
+			doc.service_location,
+			doc.job_type,
+			reschedules_job=job,
+			replaces_hold=replaces_hold,
+			staff=staff,
+		)
 	)
 
 

@@ -76,10 +76,11 @@ def _running_holds(days: list[date], now: datetime, technician: str | None = Non
 	filters = {"status": "Active", "slot_date": ("in", days), "expires_at": (">", system_naive(now))}
 	if technician:
 		filters["technician"] = technician
-	rows = frappe.get_all(
+	rows = frappe.db.get_values(
 		HOLD,
-		filters=filters,
-		fields=["name", "technician", "starts_at", "ends_at", "expires_at", "latitude", "longitude"],
+		filters,
+		["name", "technician", "starts_at", "ends_at", "expires_at", "latitude", "longitude"],
+		as_dict=True,
 		for_update=lock,
 	)
 	return [
@@ -191,7 +192,7 @@ def hold(
 		)
 	for technician in offered.technicians if offered else ():
 		# serialise holds on this technician, then read their day again with locking reads
-		frappe.db.get_value("Dispatch Technician", technician, "name", for_update=True)
+		_lock_technician(technician)
 		mine = [p for p in people if p.name == technician]
 		fresh_jobs = _locked_jobs(technician, day, zone, reschedules_job)
 		fresh = [core.TechnicianDay(p.name, p.skills, p.home, p.free, fresh_jobs) for p in mine]
@@ -224,18 +225,31 @@ def hold(
 	frappe.throw(_("This appointment slot was just taken. Please choose another one."))
 
 
+def _lock_technician(technician: str) -> None:
+	"""Holds on one technician are written one after the other: raise their hold counter first.
+
+	An UPDATE rather than a SELECT ... FOR UPDATE: on PostgreSQL (REPEATABLE READ), a second
+	request that updates the row after the first committed is refused (40001) and starts again
+	with a snapshot that sees the first hold; a locking SELECT would not be, and would miss it."""
+	tech = frappe.qb.DocType("Dispatch Technician")
+	frappe.qb.update(tech).set(tech.appointment_hold_serial, tech.appointment_hold_serial + 1).where(
+		tech.name == technician
+	).run()
+
+
 def _locked_jobs(technician: str, day: date, zone, exclude_job: str | None):
 	"""The technician's jobs of `day`, read with a locking read (the latest committed rows),
 	plus those they assist on."""
-	rows = frappe.get_all(
+	rows = frappe.db.get_values(
 		"Dispatch Job",
-		filters={
+		{
 			"scheduled_date": day,
 			"status": ("in", workforce.ACTIVE_JOB_STATUSES),
 			"technician": technician,
 			"name": ("!=", exclude_job or ""),
 		},
-		fields=["name", "start_time", "duration_minutes", "latitude", "longitude"],
+		["name", "start_time", "duration_minutes", "latitude", "longitude"],
+		as_dict=True,
 		for_update=True,
 	)
 	led = {}
