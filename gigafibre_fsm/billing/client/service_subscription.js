@@ -6,7 +6,8 @@
 
 frappe.ui.form.on("Service Subscription", {
 	refresh(frm) {
-		if (frm.is_new()) {
+		// dispatchers edit subscriptions but do not read network changes
+		if (frm.is_new() || !frappe.model.can_read("Service Network Change")) {
 			return;
 		}
 		frappe.realtime.off("service_network_change");
