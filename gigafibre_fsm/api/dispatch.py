@@ -203,15 +203,16 @@ def hold_appointment_slot(
 
 
 @frappe.whitelist(methods=["POST"])
-def reschedule_appointment(hold: str, token: str) -> dict:
-	"""Move the appointment to the slot held by `hold` (its secret `token` proves it is the caller's)."""
-	require_role(roles.REBOOKING)
+def reschedule_appointment(job: str, hold: str, token: str) -> dict:
+	"""Move appointment `job` to the slot held by `hold` (its secret `token` proves it is the
+	caller's hold, and it must be a hold for this job)."""
+	_require_rebooking(job)
 	held = appointment_slots.held(hold, token)
-	_require_rebooking(held.reschedules_job)
-	job = appointment_slots.move_job_to_hold(held)
-	moved = frappe.get_doc("Dispatch Job", job)
+	if held.reschedules_job != job:
+		guards.deny(frappe._("This appointment hold has lapsed or is not yours; choose a slot again"))
+	moved = frappe.get_doc("Dispatch Job", appointment_slots.move_job_to_hold(held))
 	return {
-		"job": job,
+		"job": moved.name,
 		"date": str(moved.scheduled_date),
 		"window_start": moved.window_start,
 		"window_end": moved.window_end,

@@ -96,7 +96,7 @@ class TestAppointmentSlots(IntegrationTestCase):
 	def test_hold_then_reschedule_moves_the_job_and_books_the_hold(self):
 		frappe.set_user(CUSTOMER_USER)
 		held = api.hold_appointment_slot(self.job.name, f"{self.day}T13:00-15:00")
-		moved = api.reschedule_appointment(held["hold"], held["token"])
+		moved = api.reschedule_appointment(self.job.name, held["hold"], held["token"])
 		frappe.set_user("Administrator")
 		job = frappe.get_doc("Dispatch Job", self.job.name)
 		self.assertEqual((job.start_time, job.window_start, job.window_end), ("13:00", "13:00", "15:00"))
@@ -105,13 +105,13 @@ class TestAppointmentSlots(IntegrationTestCase):
 		# the hold is spent: its token books nothing a second time
 		frappe.set_user(CUSTOMER_USER)
 		with self.assertRaises(frappe.PermissionError):
-			api.reschedule_appointment(held["hold"], held["token"])
+			api.reschedule_appointment(self.job.name, held["hold"], held["token"])
 
 	def test_a_wrong_token_moves_nothing(self):
 		frappe.set_user(CUSTOMER_USER)
 		held = api.hold_appointment_slot(self.job.name, f"{self.day}T13:00-15:00")
 		with self.assertRaises(frappe.PermissionError):
-			api.reschedule_appointment(held["hold"], "not-the-token")
+			api.reschedule_appointment(self.job.name, held["hold"], "not-the-token")
 		frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value("Dispatch Job", self.job.name, "start_time"), "08:00")
 
@@ -168,6 +168,7 @@ class TestAppointmentSlots(IntegrationTestCase):
 				"doctype": "Dispatch Job",
 				"subject": "In two hours",
 				"status": "Assigned",
+				"technician": self.tech,
 				"customer": self.customer,
 				"scheduled_date": in_two_hours.date(),
 				"start_time": f"{in_two_hours:%H:%M}",
