@@ -50,7 +50,7 @@ _SCOPED_DOCTYPES = [
 	"Served Address",
 	"PPA Attempt", "Saved Payment Method", "Service Equipment", "Service Location", "Service Network Change",
 	"Service Subscription", "Stripe Dispute",
-	"SMS Conversation", "SMS Message", "Stripe Event",
+	"Sign-in Challenge", "SMS Conversation", "SMS Message", "Stripe Event",
 	"Service Contract",
 ]  # fmt: skip
 _CHILD_TABLES = [
@@ -146,6 +146,8 @@ scheduler_events = {
 		],
 	},
 	"daily": [
+		# Customer Portal: sign-in codes and links older than a week
+		"gigafibre_fsm.customer_portal.services.sign_in.delete_old_challenges",
 		# Dispatch: each repeating series' jobs, created over the rolling horizon (one job per series)
 		"gigafibre_fsm.dispatch.services.recurring_jobs.enqueue_series_generation",
 		# Messaging: reminders of invoices due in a few days

@@ -79,6 +79,7 @@ STAFF_ONLY = frozenset(
 		"Customer Notification Template",
 		"PPA Attempt",
 		"Saved Payment Method",
+		"Sign-in Challenge",  # hashes of sign-in codes and links: staff only, read and delete
 		"Stripe Event",
 		"Service Network Change",
 		"Stripe Dispute",

@@ -183,6 +183,11 @@ GUEST_AUTHORITY = {
 	"twilio_inbound": "Twilio's signature",
 	"uptime_kuma": "the shared secret",
 	"stripe_webhook": "Stripe's signature (5 minutes' tolerance)",
+	# sign-in: the code or link only goes to the phone or e-mail given (limits per phone, e-mail, IP)
+	"request_code": "none: sends a code only to the phone given",
+	"request_link": "none: sends a link only to the e-mail address given",
+	"verify_code": "the code sent by SMS (6 digits, keyed hash, 10 minutes, 5 tries, once)",
+	"consume_link": "the link's token (256-bit, keyed hash, 24 hours, once)",
 	# eligibility: public data (an address and its status, never its OLT or PON port), rate-limited
 	"search_addresses": "none: answers what the operator publishes",
 	"check_eligibility": "none: answers what the operator publishes",

@@ -41,7 +41,8 @@ def is_only_field_technician(user: str | None = None) -> bool:
 def customers_of(user: str | None = None) -> list[str]:
 	"""The Customers a portal user belongs to, the two ways ERPNext links them: the Customer's
 	Portal Users table (ERPNext's `get_customers_suppliers`), and a Contact carrying the user's
-	e-mail address with a link to the Customer (how ERPNext's sign-up and most imports link them)."""
+	e-mail address with a link to the Customer (how ERPNext's sign-up and most imports link them)
+	or naming the user in its User field (Contact.user)."""
 	user = user or frappe.session.user
 	if user in ("Guest", "Administrator") or not has_common([roles.CUSTOMER], user_roles(user)):
 		return []
@@ -56,6 +57,8 @@ def customers_of(user: str | None = None) -> list[str]:
 	contacts = frappe.get_all(
 		"Contact Email", filters={"email_id": user, "parenttype": "Contact"}, pluck="parent"
 	)
+	# the Contact's own User field: how the passwordless sign-in links a phone-only customer
+	contacts += frappe.get_all("Contact", filters={"user": user}, pluck="name")
 	if contacts:
 		customers.update(
 			frappe.get_all(

@@ -136,6 +136,7 @@ DOCTYPES = {
 	"Service Network Change": {SYSMAN: rwd(ALL, "", ALL), NOC: READ, BILLING: READ},
 	"Stripe Dispute": {SYSMAN: rwd(ALL, "", ALL), BILLING: READ},
 	"Saved Payment Method": {SYSMAN: FULL, BILLING: READ},
+	"Sign-in Challenge": {SYSMAN: rwd(ALL, "", ALL)},  # hashes only; written by the sign-in alone
 	"Service Contract": {SYSMAN: FULL, BILLING: FULL, CUST_A: rwd("A"), CUST_B: rwd("B")},
 	# ERPNext's: over REST, invoices are for its Accounts roles (customers use the /invoices portal)
 	"Sales Invoice": {BILLING: RW},
@@ -173,6 +174,7 @@ LOGGED_IN = set(ROLES) - {GUEST}
 
 D, N, M = "gigafibre_fsm.api.dispatch.", "gigafibre_fsm.api.network.", "gigafibre_fsm.api.messaging."
 B = "gigafibre_fsm.api.billing."
+CP = "gigafibre_fsm.api.customer_portal."
 METHODS = {
 	D + "preview_day_plan": [({"date": "@today"}, DISPATCH)],
 	D + "apply_day_plan": [({"plan_id": "perm-no-such-plan"}, DISPATCH)],
@@ -247,6 +249,11 @@ METHODS = {
 	],
 	B + "refund": [({"invoice": "@invoice:A"}, {BILLING})],  # and who may read the invoice
 	B + "run_preauthorised_payments": [({}, {BILLING, SYSMAN})],
+	# sign-in: anyone may ask for a code or link; a wrong code or link signs no one in
+	CP + "request_code": [({"phone": "+15145550199"}, set(ROLES))],
+	CP + "request_link": [({"email": "perm.nobody@example.com"}, set(ROLES))],
+	CP + "verify_code": [({"phone": "+15145550199", "code": "000000"}, TOKEN)],
+	CP + "consume_link": [({"token": "not-a-valid-token"}, TOKEN), ({}, TOKEN)],
 	# Sales: eligibility is public (an address and its status), rate-limited per IP
 	"gigafibre_fsm.api.sales.search_addresses": [({"query": "1200 boul. St-Laurent"}, set(ROLES))],
 	"gigafibre_fsm.api.sales.check_eligibility": [({"served_address": "@served:X"}, set(ROLES))],
@@ -291,6 +298,7 @@ FINGERPRINT = (
 	"Outage Incident",
 	"Service Equipment",
 	"Service Contract",
+	"Sign-in Challenge",
 )
 
 APP = Path(__file__).resolve().parents[2]
@@ -594,6 +602,18 @@ class TestPermissionMatrix(IntegrationTestCase):
 					"event": "Job Done",
 					"status": "Sent",
 					"dedupe_key": "_perm-notification",
+				}
+			).name
+		}
+		r["Sign-in Challenge"] = {
+			"X": _insert(
+				{
+					"doctype": "Sign-in Challenge",
+					"name": "_perm-sign-in",
+					"kind": "Code",
+					"channel": "SMS",
+					"destination": "+15145550100",
+					"expires_at": now_datetime(),
 				}
 			).name
 		}
@@ -991,6 +1011,20 @@ class TestPermissionMatrix(IntegrationTestCase):
 			context = job_offer.get_context(frappe._dict())
 			self.assertTrue(context.get("invalid"), token)
 			self.assertNotIn("job", context)
+
+	def test_the_sign_in_page_uses_no_link_on_opening_it(self):
+		"""/portal-sign-in with a link's token shows why it cannot be used, or a button; opening
+		it spends nothing and signs no one in."""
+		from gigafibre_fsm.www import portal_sign_in
+
+		frappe.set_user("Guest")
+		before = self.fingerprint()
+		for token in ("", "not-a-valid-token", frappe.generate_hash(length=43)):
+			frappe.local.form_dict = frappe._dict(token=token)
+			context = portal_sign_in.get_context(frappe._dict())
+			self.assertEqual(bool(context.get("link_problem")), bool(token), token)
+			self.assertEqual(frappe.session.user, "Guest")
+		self.assertEqual(self.fingerprint(), before)
 
 	def test_guest_endpoints_are_rate_limited(self):
 		ip = f"203.0.113.{random.randint(1, 254)}"
