@@ -296,6 +296,53 @@ class TestCustomerNotifications(TwilioTestCase):
 		self.assertEqual(len(self.texts_to("+15145559108")), 2)
 		self.assertIn("is fixed", self.texts_to("+15145559108")[1]["body"])
 
+	# --- invoices -------------------------------------------------------------------------
+
+	def test_an_invoice_due_is_reminded_once_and_its_payment_thanked(self):
+		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+		from gigafibre_fsm.billing.services.test_billing_services import company_and_bank
+		from gigafibre_fsm.tests.factories import make_plan
+
+		phone = "+15145559112"
+		customer = self.customer("_Test Notify Invoice", phone, "en")
+		company, bank = company_and_bank()
+		frappe.db.set_single_value("Messaging Settings", "invoice_due_days", 3)
+		due = add_days(nowdate(), 3)
+		try:
+			invoice = frappe.get_doc(
+				{
+					"doctype": "Sales Invoice",
+					"customer": customer,
+					"company": company,
+					"currency": frappe.get_cached_value("Company", company, "default_currency"),
+					"posting_date": nowdate(),
+					"due_date": due,
+					"items": [{"item_code": make_plan(), "qty": 1, "rate": 89.95}],
+				}
+			).insert(ignore_permissions=True)
+			invoice.submit()
+		except Exception as e:  # ERPNext v15 cannot post an invoice on PostgreSQL (see billing)
+			if frappe.db.db_type == "postgres":
+				self.skipTest(f"ERPNext cannot post a Sales Invoice here: {e}")
+			raise
+		self.assertGreaterEqual(notifications.remind_invoices_due(), 1)
+		notifications.remind_invoices_due()  # the daily job run twice: one reminder
+		[reminder] = self.log(core.INVOICE_DUE, invoice.name)
+		self.assertEqual(reminder.status, "Sent")
+		self.assertIn(f"your invoice {invoice.name} of", reminder.body)
+		self.assertIn("89.95", reminder.body)
+
+		payment = get_payment_entry("Sales Invoice", invoice.name, bank_account=bank, ignore_permissions=True)
+		payment.reference_no, payment.reference_date = "NOTIFY-TEST", nowdate()
+		payment.flags.ignore_permissions = True
+		payment.insert()
+		payment.submit()  # doc_events Payment Entry on_submit
+		[paid] = self.log(core.INVOICE_PAID, payment.name)
+		self.assertEqual(paid.status, "Sent")
+		self.assertIn(f"for invoice {invoice.name} is recorded", paid.body)
+		self.assertEqual(len(self.texts_to(phone)), 2)
+
 	# --- templates ------------------------------------------------------------------------
 
 	def test_templates_are_checked_when_saved_and_defaults_never_overwrite_edits(self):

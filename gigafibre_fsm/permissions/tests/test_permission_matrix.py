@@ -591,6 +591,7 @@ class TestPermissionMatrix(IntegrationTestCase):
 					"event": "Job Done",
 					"language": "en",
 					"body": "Done",
+					"enabled": 1,  # link searches leave out a doctype's disabled records
 				}
 			).name
 		}
