@@ -298,6 +298,26 @@ class TestDisputes(StripeBillingCase):
 		data = frappe.get_meta("Sales Invoice").get_dashboard_data()
 		self.assertIn("Stripe Dispute", [item for group in data.transactions for item in group["items"]])
 
+	def test_a_dispute_lost_before_its_payment_is_recorded_waits_for_it(self):
+		customer = self.customer_with_card("_Test SB Dispute Early")
+		invoice = self.invoice(customer, rate=45)
+		stripe_id = frappe.db.get_value("Customer", customer, "stripe_id")
+		pm = frappe.db.get_value("Saved Payment Method", customer, "payment_method")
+		amount = to_cents(self.outstanding(invoice), self.currency)
+		result = self.gateway.charge_saved_method(
+			stripe_id, pm, amount, self.currency, f"e:{invoice}", {"invoice": invoice}
+		)
+		intent = self.api.payment_intents[result.payment_intent]
+		event_id, status = self.deliver(
+			"charge.dispute.closed", self.dispute(intent, amount, "lost", "du_sbearly")
+		)
+		self.assertEqual(status, "Failed")  # its payment is not recorded yet: nothing written
+		self.assertFalse(frappe.db.exists("Stripe Dispute", "du_sbearly"))
+		webhooks.receive(*self.api.signed_event("payment_intent.succeeded", intent))
+		self.assertEqual(webhooks.apply_event(event_id), "Applied")  # the hourly retry
+		self.assertEqual(frappe.db.get_value("Stripe Dispute", "du_sbearly", "sales_invoice"), invoice)
+		self.assertEqual(len(self.loss_entries("du_sbearly")), 1)
+
 	def test_a_won_dispute_is_noted_and_returns_nothing(self):
 		_invoice, intent, amount = self.paid("_Test SB Dispute Won")
 		self.deliver("charge.dispute.created", self.dispute(intent, amount, "needs_response", "du_sbwon"))
