@@ -195,6 +195,16 @@ class TestNetworkChanges(IntegrationTestCase):
 		self.assertEqual(self.changes(other)[0].status, "Done")
 		self.assertEqual(self.tags(device), ["suspended"])
 
+	def test_a_suspension_for_an_unpaid_invoice_reaches_the_device(self):
+		from gigafibre_fsm.billing.services import suspension
+
+		device = self.devices[0]
+		sub = self.subscriber("_Test Net Unpaid", [device])
+		self.assertEqual(suspension.suspend_for_invoice(sub.customer, "SINV-UNPAID"), [sub.name])
+		[change] = self.changes(sub)
+		self.assertEqual((change.action, change.status), ("Suspend", "Done"))
+		self.assertEqual(self.tags(device), ["suspended"])
+
 	def test_the_subscription_form_lists_its_network_changes(self):
 		data = frappe.get_meta("Service Subscription").get_dashboard_data()
 		self.assertEqual(data.fieldname, "service_subscription")
