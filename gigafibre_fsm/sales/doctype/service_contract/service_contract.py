@@ -96,6 +96,10 @@ class ServiceContract(Document):
 			self.pdf_file = None
 			self.pdf_sha256 = None
 
+	def on_trash(self):
+		if self.status == contracts.ACCEPTED:
+			frappe.throw(_("An accepted contract cannot be deleted"), title=_("Contract Accepted"))
+
 	def validate_lines(self):
 		if not self.lines:
 			frappe.throw(_("A contract needs at least one location with its plan"))

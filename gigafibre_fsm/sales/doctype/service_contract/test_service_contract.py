@@ -4,6 +4,7 @@
 replayed, expired, cancelled, someone else's, altered; a commercial contract at two locations;
 the order's acceptance by a signed-in customer."""
 
+import base64
 import email
 import hashlib
 import re
@@ -301,6 +302,8 @@ class TestServiceContract(IntegrationTestCase):
 		contract.status = "Cancelled"
 		with self.assertRaises(frappe.ValidationError):
 			contract.save(ignore_permissions=True)
+		with self.assertRaises(frappe.ValidationError):
+			frappe.delete_doc("Service Contract", contract.name, ignore_permissions=True)
 		accepted_at = frappe.db.get_value("Service Contract", contract.name, "accepted_at")
 		with self.assertRaisesRegex(frappe.ValidationError, "already accepted on|déjà été accepté le"):
 			call(
@@ -321,6 +324,35 @@ class TestServiceContract(IntegrationTestCase):
 		frappe.set_user("Administrator")
 		self.assertTrue(context.accepted)
 		self.assertFalse(context.can_accept)
+
+	@NEEDS_PDF
+	def test_the_page_renders_in_the_contract_s_language(self):
+		from frappe.website.serve import get_response
+
+		for language, texts in (
+			("fr", ("Contrat de service", "Accepter le contrat", "Votre nom complet", "Empreinte SHA-256")),
+			("en", ("Service Contract", "Accept the Contract", "Your full name", "SHA-256 fingerprint")),
+		):
+			contract = make_contract(self.customer_a, [self.office.name], language=language)
+			token = self.send(contract)
+			frappe.set_user("Guest")
+			saved = getattr(frappe.local, "request", None)
+			frappe.local.request = Request(
+				EnvironBuilder(path="/contract", query_string={"token": token}).get_environ()
+			)
+			frappe.local.form_dict = frappe._dict(token=token)
+			try:
+				response = get_response("contract", 200)
+			finally:
+				frappe.local.request = saved
+				frappe.set_user("Administrator")
+			html = response.get_data(as_text=True)
+			self.assertEqual(response.status_code, 200)
+			for text in texts:
+				self.assertIn(text, html)
+			self.assertIn(
+				"data:application/pdf;base64," + base64.b64encode(file_bytes(contract)).decode(), html
+			)
 
 	@NEEDS_PDF
 	def test_a_refused_acceptance_records_nothing(self):
@@ -373,6 +405,22 @@ class TestServiceContract(IntegrationTestCase):
 		contract.lines[0].monthly_price = 1
 		with self.assertRaises(frappe.ValidationError):
 			contract.save(ignore_permissions=True)
+
+	@NEEDS_PDF
+	def test_a_draft_changed_after_its_pdf_was_made_loses_that_pdf(self):
+		contract = make_contract(self.customer_a, [self.office.name])
+		frappe.set_user(self.user_a)
+		self.assertTrue(contract_acceptance.prepare_for_order(contract.name)["pdf_sha256"])
+		frappe.set_user("Administrator")
+		contract.reload()
+		contract.lines[0].monthly_price = 80
+		contract.save(ignore_permissions=True)
+		self.assertFalse(contract.pdf_file or contract.pdf_sha256)
+		frappe.set_user(self.user_a)
+		with self.assertRaises(frappe.ValidationError):  # nothing recorded to accept
+			contract_acceptance.accept_as_customer(contract.name, "Marie Tremblay", True)
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Service Contract", contract.name, "status"), "Draft")
 
 	@NEEDS_PDF
 	def test_someone_else_s_link_does_not_exist_for_a_signed_in_customer(self):
