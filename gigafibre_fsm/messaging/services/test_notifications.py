@@ -309,6 +309,7 @@ class TestCustomerNotifications(TwilioTestCase):
 		company, bank = company_and_bank()
 		frappe.db.set_single_value("Messaging Settings", "invoice_due_days", 3)
 		due = add_days(nowdate(), 3)
+		frappe.db.savepoint("notify_invoice")
 		try:
 			invoice = frappe.get_doc(
 				{
@@ -324,6 +325,7 @@ class TestCustomerNotifications(TwilioTestCase):
 			invoice.submit()
 		except Exception as e:  # ERPNext v15 cannot post an invoice on PostgreSQL (see billing)
 			if frappe.db.db_type == "postgres":
+				frappe.db.rollback(save_point="notify_invoice")  # PostgreSQL aborted the transaction
 				self.skipTest(f"ERPNext cannot post a Sales Invoice here: {e}")
 			raise
 		self.assertGreaterEqual(notifications.remind_invoices_due(), 1)
