@@ -268,6 +268,18 @@ METHODS = {
 		({"contract": "@contract:B"}, {BILLING, SYSMAN, CUST_B}),
 		({"contract": "perm-no-such-contract"}, set()),
 	],
+	# Subscribers: a label photo read, matched, recorded in stock; a technician only from an open
+	# job of theirs (A is en route; B is someone else's), staff with a job only if they may change it
+	"gigafibre_fsm.api.subscribers.read_equipment_label": [
+		({"file_url": "/private/files/perm-no-such-label.jpg"}, OFFICE),
+		({"file_url": "/private/files/perm-no-such-label.jpg", "job": "@job:A"}, OFFICE | {TECH_ON}),
+		({"file_url": "/private/files/perm-no-such-label.jpg", "job": "@job:B"}, OFFICE),
+	],
+	"gigafibre_fsm.api.subscribers.create_equipment_from_label": [
+		({"file_url": "/private/files/perm-no-such-label.jpg"}, OFFICE),
+		({"file_url": "/private/files/perm-no-such-label.jpg", "job": "@job:A"}, OFFICE | {TECH_ON}),
+		({"file_url": "/private/files/perm-no-such-label.jpg", "job": "@job:B"}, OFFICE),
+	],
 	"gigafibre_fsm.dispatch.page.dispatch_board.dispatch_board.get_board": [({"date": "@today"}, DISPATCH)],
 	"gigafibre_fsm.permissions.services.rest.get_count": [({"doctype": "Service Location"}, LOGGED_IN)],
 	"gigafibre_fsm.permissions.services.rest.search_link": [
