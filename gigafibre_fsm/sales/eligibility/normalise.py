@@ -255,8 +255,24 @@ def name_key(tokens: list[str]) -> str:
 	return " ".join(w for w in (_name_word(t) for t in tokens) if w)
 
 
+# Types that never name a street by themselves (`Crescent`, `Parc` or `Place` can: rue Crescent)
+_PURE_TYPES = frozenset({"rue", "avenue", "boulevard", "chemin"})
+
+
 def _can_name(word: str) -> bool:
-	return word not in STREET_TYPES or STREET_TYPES[word] in AMBIGUOUS_TYPES
+	return STREET_TYPES.get(word) not in _PURE_TYPES
+
+
+_TRAILING_WORDS = tuple(sorted(set(DIRECTIONS) | set(STREET_TYPES)))
+
+
+def _being_typed(word: str) -> bool:
+	"""True if `word` is the beginning of a direction or a street type, not the whole of one."""
+	return (
+		word not in DIRECTIONS
+		and word not in STREET_TYPES
+		and any(w.startswith(word) for w in _TRAILING_WORDS)
+	)
 
 
 def _trailing_type(tokens: list[str]) -> str:
@@ -289,6 +305,12 @@ def parse_street(text: str) -> list[Street]:
 		else:
 			readings.append(Street(name_key(named), "", direction))
 	readings = [r for r in readings if r.name]
+	if not direction and len(tokens) >= 2 and _being_typed(tokens[-1]):
+		# `Jarry Ea`, `Quatre-Bourgeois Ro`: a direction or a type still being typed
+		try:
+			readings += [r for r in parse_street(" ".join(tokens[:-1])) if r not in readings]
+		except InvalidInput:
+			pass
 	if not readings and tokens:
 		readings = [Street(name_key(tokens), "", direction)]  # the type words are the name
 	# a name must hold a word that can name a street: `Parc` can, `rue` or `boul.` cannot

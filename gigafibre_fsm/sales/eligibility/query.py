@@ -62,10 +62,19 @@ def _strip_trailing_municipality(tokens: list[str], municipalities: Collection[s
 	for size in range(len(tokens) - 1, 0, -1):
 		street, tail = tokens[:-size], tokens[-size:]
 		key = name_key(tail)
-		named = [t for t in street if t not in STREET_TYPES]
-		if key in municipalities and named and name_key(street):
+		if key in municipalities and _names_a_street(street):
 			return street, key
 	return tokens, ""
+
+
+def _names_a_street(tokens: list[str]) -> bool:
+	"""True if `tokens` still name a street (`chemin de` does not: in `chemin de Chambly`,
+	Chambly is the street's name, not the town)."""
+	try:
+		parse_street(" ".join(tokens))
+	except InvalidInput:
+		return False
+	return True
 
 
 def parse_query(text: str, municipalities: Collection[str] = ()) -> AddressQuery:
