@@ -29,6 +29,7 @@ from datetime import datetime
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Lower
+from frappe.sessions import get_csrf_token
 from frappe.translate import print_language
 from frappe.utils import add_days, get_datetime, get_url, now_datetime
 from frappe.utils.password import get_encryption_key
@@ -260,6 +261,10 @@ def _complete(used: core.Challenge) -> dict:
 	user = ensure_user(account, identity)
 	frappe.db.set_value(CHALLENGE, used.name, {"used_at": used.used_at, "user": user}, update_modified=False)
 	frappe.local.login_manager.login_as(user)
+	# Frappe checks the CSRF token of a session that has one, and gives one only when the desk
+	# boots: a portal session would have none, and its POSTs would go unchecked. Give it one now
+	# (portal pages embed it as frappe.csrf_token; frappe.call sends it back).
+	get_csrf_token()
 	return {
 		"signed_in": True,
 		"verified": True,
