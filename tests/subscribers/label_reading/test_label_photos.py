@@ -111,3 +111,12 @@ def test_every_degradation_changes_the_photo():
 	for degradation in DEGRADATIONS[1:]:
 		degraded = degrade(photo, degradation, rng)
 		assert degraded.size != photo.size or degraded.tobytes() != photo.tobytes(), degradation
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded():
+	buffer = io.BytesIO()
+	Image.new("1", (10_000, 7_000), 1).save(buffer, "PNG")  # 70 megapixels in a few kilobytes
+	assert len(buffer.getvalue()) < 200_000
+	with pytest.raises(InvalidInput) as refused:
+		read_label(buffer.getvalue())
+	assert refused.value.params == {"pixels": 70}
