@@ -146,9 +146,7 @@ def test_a_lost_dispute_is_money_returned_and_a_won_one_is_noted(stripe_api):
 	assert loss == RecordDisputeLoss(None, "pi_3QaBcD", "du_1QaBcD", 10347, "CAD")
 	[won] = plan(received(stripe_api, "charge.dispute.closed", dispute("won")))
 	assert isinstance(won, RecordDispute) and won.status == "won"
-	[_record, problem] = plan(
-		received(stripe_api, "charge.dispute.closed", dispute("lost", amount=0))
-	)
+	[_record, problem] = plan(received(stripe_api, "charge.dispute.closed", dispute("lost", amount=0)))
 	assert isinstance(problem, Review)
 
 
