@@ -280,6 +280,8 @@ def accept_with_token(token: str, signer_name: str, agreed: bool) -> dict:
 	"""Accept through the secret link: once, atomically, with the audit record."""
 	name = contract_for_token(token)
 	contract = frappe.get_doc(DOCTYPE, name, for_update=True)  # the second one waits here
+	if frappe.session.user == "Guest":  # answer in the contract's language, as its page speaks
+		frappe.local.lang = contract.language or frappe.local.lang
 	with refusals():
 		contracts.refuse_if_closed(_core_state(contract))
 		contracts.check_link(token, contract.token_hash, _aware(contract.token_expires_on), _now())
