@@ -140,3 +140,25 @@ def test_a_succeeded_charge_in_another_currency_is_not_recorded_with_the_batch(s
 	report = run_batch(ledger.due(), ledger, Usd(), POLICY, DAY0)
 	assert report.charged == ["SINV-00002"] and "SINV-00001" in report.errors
 	assert [a.status for a in ledger.attempts("SINV-00001")] == [STARTED]
+
+
+def test_a_batch_talks_to_stripe_over_one_connection(stripe_api, monkeypatch):
+	"""The SDK's requests session keeps the connection open: one TCP connection for the whole
+	batch of charges, not one per invoice."""
+	import urllib3.util.connection as connection
+
+	opened = []
+	real = connection.create_connection
+
+	def counting(*args, **kwargs):
+		opened.append(args[0])
+		return real(*args, **kwargs)
+
+	monkeypatch.setattr(connection, "create_connection", counting)
+	api = stripe_api
+	gateway = gateway_for(api)
+	invoices = make_invoices(api, gateway, ["pm_card_visa"] * 10)
+	ledger = MemoryLedger(invoices, datetime(2026, 12, 1))
+	opened.clear()
+	assert len(run_batch(ledger.due(), ledger, gateway, POLICY, DAY0).charged) == 10
+	assert len(api.posts("/v1/payment_intents")) == 10 and len(opened) <= 1

@@ -1,10 +1,11 @@
 """Pre-authorised payments in Frappe: the hourly scheduler event enqueues batches of due
 invoices; each background job runs the core's `run_batch` with a ledger made of PPA Attempts,
-Payment Entries and Service Subscriptions.
+Journal and Payment Entries (batch_posting.py) and Service Subscriptions.
 
-Every ledger write is committed at once (a job is its own transaction): a try is in the log
-before Stripe is asked, so a worker killed anywhere leaves what the next run needs to look the
-charge up instead of charging again (see billing/preauthorised_payments/run.py).
+Every ledger write is committed at once (a job is its own transaction): the batch's tries are in
+the log (one INSERT, one commit) before Stripe is asked, so a worker killed anywhere leaves what
+the next run needs to look the charge up instead of charging again; the batch's charges are
+booked and their tries finished in one transaction (see billing/preauthorised_payments/run.py).
 """
 
 from dataclasses import replace
@@ -137,7 +138,8 @@ def load_due(names: list[str]) -> list[DueInvoice]:
 
 
 class FrappeLedger:
-	"""The core's Ledger port on PPA Attempts, Payment Entries and Service Subscriptions."""
+	"""The core's Ledger port on PPA Attempts, Journal and Payment Entries and Service
+	Subscriptions. The batch's attempts are read once, here, and kept up to date in memory."""
 
 	def __init__(self, names: list[str]):
 		self._attempts: dict[str, list[Attempt]] = {name: [] for name in names}
