@@ -34,7 +34,7 @@ LOG = "Customer Notification"
 TEMPLATE = "Customer Notification Template"
 PREPARE_JOB = "gigafibre_fsm.messaging.services.notifications.prepare_notification"
 REMIND_JOB = "gigafibre_fsm.messaging.services.notifications.remind_invoices_due"
-DEFAULT_RESCHEDULE_PATH = "/portal/appointments"  # the portal page to come; see README
+DEFAULT_RESCHEDULE_PATH = "/appointments"  # the customer portal's appointments page (www/appointments)
 CALENDAR_METHOD = "/api/method/gigafibre_fsm.api.dispatch.appointment_calendar?job="
 SWEEP_LIMIT = 500
 CLOSED_JOB = ("Completed", "Cancelled")

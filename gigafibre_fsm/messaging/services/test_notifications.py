@@ -70,7 +70,7 @@ class TestCustomerNotifications(TwilioTestCase):
 		self.assertEqual(booked.status, "Sent")
 		self.assertIn("your appointment is confirmed", booked.body)
 		self.assertIn(f"appointment_calendar?job={job.name}", booked.body)
-		self.assertIn(f"/portal/appointments?job={job.name}", booked.body)
+		self.assertIn(f"/appointments?job={job.name}", booked.body)
 
 		job.reload()
 		job.scheduled_date = NEXT_DAY
