@@ -227,6 +227,8 @@ def _attempt(check, challenge: core.Challenge | None, secret) -> core.Challenge:
 			frappe.db.set_value(
 				CHALLENGE, e.challenge.name, "tries", e.challenge.tries, update_modified=False
 			)
+			if e.challenge.locked:
+				hide_codes([e.challenge.name])
 			_commit()
 		frappe.throw(translate(e), SignInRefused, title=_("Sign-in"))
 
@@ -244,6 +246,7 @@ def _complete(used: core.Challenge) -> dict:
 	account = find_account(identity.channel, identity.destination)
 	if account is None:
 		frappe.db.set_value(CHALLENGE, used.name, "used_at", used.used_at, update_modified=False)
+		hide_codes([used.name])
 		sealed = core.seal_identity(identity, hasher())
 		frappe.local.cookie_manager.set_cookie(
 			IDENTITY_COOKIE,
@@ -259,6 +262,7 @@ def _complete(used: core.Challenge) -> dict:
 			"sent_to": identity.destination,
 		}
 	user = ensure_user(account, identity)
+	hide_codes([used.name])
 	frappe.db.set_value(CHALLENGE, used.name, {"used_at": used.used_at, "user": user}, update_modified=False)
 	frappe.local.login_manager.login_as(user)
 	# Frappe checks the CSRF token of a session that has one, and gives one only when the desk
@@ -456,9 +460,32 @@ def _minutes(delta) -> int:
 	return int(delta.total_seconds() // 60)
 
 
+def hide_codes(challenges: list[str]) -> None:
+	"""Replace the text of the SMS that carried these challenges' codes. Messaging records the
+	text of every SMS it sends, and staff may read those records: a code is hidden there as soon
+	as it is used or locked (and, daily, once expired), so that no one reads a working code
+	there for longer than its delivery takes."""
+	if challenges:
+		frappe.db.set_value(
+			"SMS Message",
+			{"reference_doctype": CHALLENGE, "reference_name": ("in", challenges)},
+			"body",
+			_("Sign-in code (hidden once used, locked or expired)"),
+			update_modified=False,
+		)
+
+
 def delete_old_challenges() -> None:
-	"""Scheduler (daily): delete challenges older than KEEP_DAYS."""
-	frappe.db.delete(CHALLENGE, {"creation": ("<", add_days(now_datetime(), -KEEP_DAYS))})
+	"""Scheduler (daily): hide the codes of recently expired challenges in their SMS, and delete
+	the challenges older than KEEP_DAYS."""
+	now = now_datetime()
+	expired = frappe.get_all(
+		CHALLENGE,
+		filters={"kind": Kind.CODE, "expires_at": ("<", now), "creation": (">", add_days(now, -2))},
+		pluck="name",
+	)
+	hide_codes(expired)
+	frappe.db.delete(CHALLENGE, {"creation": ("<", add_days(now, -KEEP_DAYS))})
 
 
 def link_problem(token: str) -> str | None:

@@ -205,6 +205,9 @@ class TestSignIn(IntegrationTestCase):
 		)
 		frappe.set_user("Administrator")
 
+		# the SMS record no longer shows the code (staff may read SMS records)
+		self.assertNotIn(code, frappe.db.get_value("SMS Message", {"reference_name": challenge.name}, "body"))
+
 		# the same code again: refused, nothing changes
 		message = self.refused("verify_code", phone=number, code=code)
 		self.assertIn("already been used", message)
@@ -221,6 +224,7 @@ class TestSignIn(IntegrationTestCase):
 		self.assertIn("Too many wrong codes", self.refused("verify_code", phone=number, code=code))
 		[challenge] = self.challenges(number)
 		self.assertEqual((challenge.tries, challenge.used_at, challenge.user), (5, None, None))
+		self.assertNotIn(code, frappe.db.get_value("SMS Message", {"reference_name": challenge.name}, "body"))
 		# a typo that cannot be a code is refused without counting (and says why)
 		with self.assertRaises(frappe.ValidationError):
 			self.call("verify_code", phone=number, code="12")
@@ -242,6 +246,29 @@ class TestSignIn(IntegrationTestCase):
 		self.assertEqual(frappe.db.count("User"), users_before)
 		self.assertIsNone(frappe.db.get_value("Contact", contact, "user"))
 		self.assertIsNone(frappe.db.get_value("Sign-in Challenge", challenge.name, "used_at"))
+
+	def test_the_daily_job_hides_expired_codes_and_deletes_old_challenges(self):
+		number = phone(10)
+		self.call("request_code", phone=number)
+		code = self.code_sent_to(number)
+		[challenge] = self.challenges(number)
+		message = frappe.db.get_value("SMS Message", {"reference_name": challenge.name}, "name")
+		sign_in.delete_old_challenges()
+		self.assertIn(code, frappe.db.get_value("SMS Message", message, "body"))  # still live: kept
+		frappe.db.set_value(
+			"Sign-in Challenge", challenge.name, "expires_at", now_datetime() - timedelta(minutes=1)
+		)
+		sign_in.delete_old_challenges()
+		self.assertNotIn(code, frappe.db.get_value("SMS Message", message, "body"))
+		self.assertTrue(frappe.db.exists("Sign-in Challenge", challenge.name))
+		frappe.db.set_value(
+			"Sign-in Challenge",
+			challenge.name,
+			"creation",
+			now_datetime() - timedelta(days=sign_in.KEEP_DAYS + 1),
+		)
+		sign_in.delete_old_challenges()
+		self.assertFalse(frappe.db.exists("Sign-in Challenge", challenge.name))
 
 	def test_a_french_message_for_a_french_visitor(self):
 		number = phone(4)
