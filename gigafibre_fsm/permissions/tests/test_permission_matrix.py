@@ -630,29 +630,6 @@ class TestPermissionMatrix(IntegrationTestCase):
 				}
 			).name
 		}
-		r["Customer Notification Template"] = {
-			"X": _insert(
-				{
-					"doctype": "Customer Notification Template",
-					"name": "_perm-notification-template",
-					"event": "Job Done",
-					"language": "en",
-					"body": "Done",
-					"enabled": 1,  # link searches leave out a doctype's disabled records
-				}
-			).name
-		}
-		r["Customer Notification"] = {
-			"X": _insert(
-				{
-					"doctype": "Customer Notification",
-					"name": "_perm-notification",
-					"event": "Job Done",
-					"status": "Sent",
-					"dedupe_key": "_perm-notification",
-				}
-			).name
-		}
 		for single in ("Dispatch Settings", "Messaging Settings", "Network Settings", "Billing Settings"):
 			r[single] = {"S": single}
 
