@@ -370,20 +370,23 @@ class TestServiceContract(IntegrationTestCase):
 		self.assertFalse(contract.accepted_at or contract.signer_name or contract.accepted_pdf_sha256)
 
 	@NEEDS_PDF
-	def test_an_expired_link_is_refused_clearly(self):
-		contract = make_contract(self.customer_a, [self.office.name])
-		token = self.send(contract)
-		contract.db_set("token_expires_on", add_to_date(now_datetime(), minutes=-1), update_modified=False)
-		frappe.set_user("Guest")
-		frappe.local.lang = "fr"
-		with self.assertRaisesRegex(frappe.ValidationError, "expiré"):
-			contract_acceptance.accept_with_token(token, "Jean Roy", True)
-		frappe.local.lang = "en"
-		with self.assertRaisesRegex(frappe.ValidationError, "has expired"):
-			contract_acceptance.accept_with_token(token, "Jean Roy", True)
-		frappe.set_user("Administrator")
-		frappe.clear_messages()
-		self.assertEqual(frappe.db.get_value("Service Contract", contract.name, "status"), "Sent")
+	def test_an_expired_link_is_refused_clearly_in_the_contract_s_language(self):
+		for language, refusal in (
+			("fr", "Ce lien de contrat a expiré"),
+			("en", "This contract link has expired"),
+		):
+			contract = make_contract(self.customer_a, [self.office.name], language=language)
+			token = self.send(contract)
+			contract.db_set(
+				"token_expires_on", add_to_date(now_datetime(), minutes=-1), update_modified=False
+			)
+			frappe.set_user("Guest")
+			frappe.local.lang = "en" if language == "fr" else "fr"  # the browser's, not the contract's
+			with self.assertRaisesRegex(frappe.ValidationError, refusal):
+				contract_acceptance.accept_with_token(token, "Jean Roy", True)
+			frappe.set_user("Administrator")
+			frappe.clear_messages()
+			self.assertEqual(frappe.db.get_value("Service Contract", contract.name, "status"), "Sent")
 
 	@NEEDS_PDF
 	def test_a_cancelled_or_withdrawn_contract_s_link_stops_working(self):
