@@ -52,12 +52,14 @@ _SCOPED_DOCTYPES = [
 	"Service Subscription", "Stripe Dispute",
 	"Sign-in Challenge", "SMS Conversation", "SMS Message", "Stripe Event",
 	"Service Contract",
+	"Service Order",
 ]  # fmt: skip
 _CHILD_TABLES = [
 	"Dispatch Extra Shift", "Dispatch Job Assistant", "Dispatch Job Equipment", "Dispatch Job Material",
 	"Dispatch Job Tag", "Dispatch Technician Skill", "Dispatch Weekly Shift", "Outage Affected Location",
 	"Service Equipment Move", "Service Subscription Status Change",
 	"Service Contract Line",
+	"Service Order Line", "Service Order Step",
 ]  # fmt: skip
 permission_query_conditions = {
 	doctype: "gigafibre_fsm.permissions.services.doctype_permissions.query_conditions"
@@ -106,7 +108,11 @@ doc_events = {
 	# Messaging: the customer is texted when their appointment is booked, moved or cancelled,
 	# when the technician is on the way and when the job is done (after commit, in a job)
 	"Dispatch Job": {
-		"on_update": "gigafibre_fsm.messaging.services.notifications.on_dispatch_job_update",
+		"on_update": [
+			"gigafibre_fsm.messaging.services.notifications.on_dispatch_job_update",
+			# Sales: the installation done completes its online order
+			"gigafibre_fsm.sales.services.orders.on_dispatch_job_update",
+		],
 	},
 	# Billing: an active Service Subscription is billed by an ERPNext Subscription; a suspension or
 	# reactivation is carried to its devices (an ACS tag, in a background job)
@@ -143,6 +149,8 @@ scheduler_events = {
 			"gigafibre_fsm.messaging.services.sms.retry_unsent",
 			# Subscribers: suspensions/reactivations the ACS did not take yet, tried again
 			"gigafibre_fsm.subscribers.services.network_changes.retry_due_changes",
+			# Sales: an online order's provisioning steps that failed, tried again
+			"gigafibre_fsm.sales.services.orders.retry_due_steps",
 		],
 	},
 	"daily": [

@@ -62,6 +62,7 @@ DOCTYPES: dict[str, dict[str, dict[str, str]]] = {
 	},
 	"Service Subscription": {"customer": {"read": CUSTOMER}},
 	"Service Contract": {"customer": {"read": CUSTOMER}},
+	"Service Order": {"customer": {"read": CUSTOMER}},  # once paid, the order is its customer's
 	"SMS Conversation": {"customer": {"read": CUSTOMER}},
 	"SMS Message": {"customer": {"read": CUSTOMER_CONVERSATION}},
 	"Dispatch Technician": {"technician": {"read": SELF_TECHNICIAN}},
@@ -107,6 +108,8 @@ CHILD_TABLES: dict[str, tuple[str, ...]] = {
 	"Service Equipment Move": ("Service Equipment",),
 	"Service Subscription Status Change": ("Service Subscription",),
 	"Service Contract Line": ("Service Contract",),
+	"Service Order Line": ("Service Order",),
+	"Service Order Step": ("Service Order",),
 }
 
 # Fields that tie a record to its customer or technician: a restricted user never changes them

@@ -22,7 +22,15 @@ def after_install():
 	create_default_tags()
 	create_sales_tax_templates()
 	create_notification_templates()
+	create_order_catalog()
 	compile_catalogues()
+
+
+def create_order_catalog():
+	"""The online order's item groups, and a small catalog when the site has no plan yet."""
+	from gigafibre_fsm.sales.services.catalog import ensure_default_catalog
+
+	ensure_default_catalog()
 
 
 def create_notification_templates():

@@ -110,6 +110,27 @@ def apply_event(event_id: str) -> str:
 	if not row or row.status not in ("Received", "Failed"):
 		return row.status if row else "Missing"
 	event = json.loads(row.payload)
+	# The online order (sales/services/orders.py): a Checkout Session paid for a Service Order
+	# (metadata.order) has no invoice yet. The order records the payment, then creates the
+	# customer, the invoice and its Payment Entry in one transaction, or stays in Needs Attention
+	# with the payment recorded; its PaymentIntent's own events are acknowledged.
+	from gigafibre_fsm.sales.services import orders
+
+	if (for_order := orders.apply_stripe_event(event, event_id)) is not None:
+		status, outcome = for_order
+		frappe.db.set_value(
+			EVENT,
+			event_id,
+			{
+				"status": status,
+				"outcome": outcome[:2000],
+				"applied_at": now_datetime(),
+				"tries": (row.tries or 0) + 1,
+			},
+			update_modified=False,
+		)
+		commit_job()
+		return status
 	outcomes, status, invoice = [], "Applied", None
 	frappe.db.savepoint("stripe_event")  # a failure undoes this event's writes, and only those
 	try:

@@ -234,11 +234,14 @@ class StripeGateway:
 		cancel_url: str,
 		customer_id: str | None = None,
 		idempotency_key: str | None = None,
+		metadata: dict | None = None,
 	) -> tuple[str, str]:
 		"""A hosted Checkout page paying `amount` for `invoice`; returns (session id, its URL).
-		The invoice rides in metadata (session and PaymentIntent) and client_reference_id."""
+		The invoice rides in metadata (session and PaymentIntent) and client_reference_id.
+		`metadata`, when given, replaces it: the online order (sales/services/orders.py) pays
+		before any invoice exists and passes {"order": name}, with the order as the reference."""
 		_check_amount(amount)
-		metadata = {"invoice": invoice}
+		metadata = dict(metadata) if metadata else {"invoice": invoice}
 		params = {
 			"mode": "payment",
 			"client_reference_id": invoice,

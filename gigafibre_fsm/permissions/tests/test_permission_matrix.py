@@ -138,6 +138,8 @@ DOCTYPES = {
 	"Saved Payment Method": {SYSMAN: FULL, BILLING: READ},
 	"Sign-in Challenge": {SYSMAN: rwd(ALL, "", ALL)},  # hashes only; written by the sign-in alone
 	"Service Contract": {SYSMAN: FULL, BILLING: FULL, CUST_A: rwd("A"), CUST_B: rwd("B")},
+	# online orders: staff (dispatchers read them), and a paid order's customer reads theirs
+	"Service Order": {SYSMAN: FULL, BILLING: RW, DISPATCHER: READ, CUST_A: rwd("A"), CUST_B: rwd("B")},
 	# ERPNext's: over REST, invoices are for its Accounts roles (customers use the /invoices portal)
 	"Sales Invoice": {BILLING: RW},
 	# single doctypes: read and write only
@@ -160,6 +162,8 @@ CHILD_TABLES = {
 	"Service Equipment Move": "Service Equipment",
 	"Service Subscription Status Change": "Service Subscription",
 	"Service Contract Line": "Service Contract",
+	"Service Order Line": "Service Order",
+	"Service Order Step": "Service Order",
 }
 
 # --- the table: whitelisted method -> cases (arguments, roles allowed) -------------------
@@ -263,6 +267,23 @@ METHODS = {
 		({"token": "not-a-valid-token", "signer_name": "Perm", "agree": 1}, TOKEN),
 		({}, TOKEN),
 	],
+	# Sales: the online order. Before the payment the order's secret token is the authority (a
+	# wrong one is refused to everyone), starting one needs a verified identity (none here)
+	"gigafibre_fsm.api.sales.order_catalog": [({}, set(ROLES))],
+	"gigafibre_fsm.api.sales.start_order": [({"served_address": "@served:X", "contact_name": "Perm"}, TOKEN)],
+	**{
+		"gigafibre_fsm.api.sales." + name: [({"order": "@order:A", "token": "not-a-valid-token"}, TOKEN)]
+		for name in (
+			"choose_plan",
+			"order_slots",
+			"hold_order_slot",
+			"order_contract",
+			"accept_order_contract",
+			"pay_order",
+			"order_status",
+		)
+	},
+	"gigafibre_fsm.api.sales.finish_order": [({"order": "@order:A"}, {BILLING, SYSMAN})],
 	"gigafibre_fsm.api.sales.download_accepted_contract": [
 		({"contract": "@contract:A"}, {BILLING, SYSMAN, CUST_A}),
 		({"contract": "@contract:B"}, {BILLING, SYSMAN, CUST_B}),
@@ -311,6 +332,7 @@ FINGERPRINT = (
 	"Service Equipment",
 	"Service Contract",
 	"Sign-in Challenge",
+	"Service Order",
 )
 
 APP = Path(__file__).resolve().parents[2]
@@ -587,6 +609,22 @@ class TestPermissionMatrix(IntegrationTestCase):
 			).name
 			for k in "AB"
 		}
+		r["Service Order"] = {
+			k: _insert(
+				{
+					"doctype": "Service Order",
+					"name": f"_perm-ORD-{k}",
+					"status": "Scheduled",
+					"customer": customer[k],
+					"served_address": r["Served Address"]["X"],
+					"contact_name": f"Perm {k}",
+					"access_token_hash": frappe.generate_hash(length=64),
+					"lines": [{"item_code": "_perm plan", "kind": "Plan", "quantity": 1, "amount": 75}],
+					"steps": [{"step": "Network Port", "status": "Done"}],
+				}
+			).name
+			for k in "AB"
+		}
 		for doctype in (
 			"PPA Attempt",
 			"Stripe Event",
@@ -660,6 +698,7 @@ class TestPermissionMatrix(IntegrationTestCase):
 			"served": lambda: r["Served Address"][label],
 			"invoice": lambda: r["Sales Invoice"][label],
 			"contract": lambda: r["Service Contract"][label],
+			"order": lambda: r["Service Order"][label],
 		}[kind]()
 
 	def names_to_labels(self, doctype, names) -> set[str]:
