@@ -487,3 +487,53 @@ class TestServiceContract(IntegrationTestCase):
 		self.assertEqual((contract.accepted_via, contract.signer_user), ("Order", self.user_a))
 		self.assertEqual(contract.accepted_pdf_sha256, hashlib.sha256(file_bytes(contract)).hexdigest())
 		self.assertEqual(contract.accepted_pdf_sha256, shown["pdf_sha256"])
+
+
+class TestServiceContractBySms(IntegrationTestCase):
+	"""The link sent by SMS through the messaging layer, Twilio replaced by its local double at the
+	HTTP boundary (Messaging Settings' API Base URL)."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from simulators.twilio_api import TwilioApiDouble
+
+		cls.twilio = TwilioApiDouble().start()
+		settings = frappe.get_single("Messaging Settings")
+		settings.update(
+			{
+				"enabled": 1,
+				"account_sid": cls.twilio.account_sid,
+				"auth_token": cls.twilio.auth_token,
+				"sender": cls.twilio.from_number,
+				"public_base_url": "https://fsm.example.ca",
+				"api_base_url": cls.twilio.base_url,
+				"timeout_seconds": 5,
+			}
+		)
+		settings.save(ignore_permissions=True)
+		cls.customer = make_customer("_Test Contract SMS Customer")
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.twilio.stop()
+		super().tearDownClass()
+
+	@NEEDS_PDF
+	def test_the_link_goes_by_sms_and_accepts(self):
+		location = make_location(self.customer, location_name="Chalet")
+		contract = make_contract(self.customer, [location.name], email=None, mobile="514 555-0188")
+		answer = call(API + "send_for_acceptance", {"contract": contract.name}, user="Administrator")
+		self.assertEqual((answer["email"], answer["sms"]), (False, True))
+		message = frappe.get_all(
+			"SMS Message",
+			filters={"reference_doctype": "Service Contract", "reference_name": contract.name},
+			fields=["to_number", "body"],
+		)
+		self.assertEqual([m.to_number for m in message], ["+15145550188"])
+		sent = [r["params"] for r in self.twilio.requests if r["params"].get("To") == "+15145550188"]
+		self.assertEqual(len(sent), 1)
+		self.assertIn(contract.name, sent[0]["Body"])
+		token = re.search(r"/contract\?token=([A-Za-z0-9_-]{43})", sent[0]["Body"]).group(1)
+		call(API + "accept_contract", {"token": token, "signer_name": "Luc Gagnon", "agree": 1})
+		self.assertEqual(frappe.db.get_value("Service Contract", contract.name, "status"), "Accepted")
