@@ -127,8 +127,16 @@ def create_from_reading(reading: LabelReading, values: dict, job: str | None = N
 	"""The Service Equipment the label designates: the existing one if any (nothing is
 	created twice from the same label), else a new one in stock from the label's serial
 	number and MAC, completed by `values` (equipment type, manufacturer, model). With `job`,
-	the equipment is also listed on the job as installed (once). Returns (name, created)."""
+	the equipment is also listed on the job as installed (once). A technician cannot take
+	equipment recorded at another customer's onto their job. Returns (name, created)."""
 	names = matching_equipment(reading)
+	if names and not scopes.is_staff():
+		technicians = scopes.technicians_of(frappe.session.user)
+		if not all(_visible_to_technician(n, technicians) for n in names):
+			# another customer's equipment: moving it onto this job is the office's call
+			frappe.throw(
+				_("This equipment is already recorded elsewhere; ask your dispatcher"), frappe.PermissionError
+			)
 	if len(names) > 1:
 		frappe.throw(
 			_("The label matches {0} equipment records; check which one is right").format(len(names))

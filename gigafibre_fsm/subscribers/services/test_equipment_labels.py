@@ -222,6 +222,11 @@ class TestEquipmentLabels(IntegrationTestCase):
 		self.assertEqual((answer["match"], answer["matches"], answer["proposal"]), (None, [], None))
 		self.assertNotIn(elsewhere.name, frappe.as_json(answer))
 		self.assertIn("elsewhere", answer["message"])
+		# nor can they take it onto their job
+		self.post_photo(self.job.name)
+		with self.assertRaises(frappe.PermissionError):
+			api.create_equipment_from_label(job=self.job.name)
+		self.assertEqual(frappe.db.count("Dispatch Job Equipment", {"parent": self.job.name}), 0)
 
 	def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_created(self):
 		frappe.set_user(self.dispatcher)
