@@ -270,6 +270,20 @@ class TestSignIn(IntegrationTestCase):
 		sign_in.delete_old_challenges()
 		self.assertFalse(frappe.db.exists("Sign-in Challenge", challenge.name))
 
+	def test_the_permission_layer_knows_a_user_by_the_contacts_user_field_alone(self):
+		"""No Portal User row, no Contact e-mail: Contact.user alone ties the user to the customer."""
+		customer = make_customer(f"_Test Sign-in Contact User {RUN}")
+		user = make_user(f"contact.user.{RUN}@example.ca", "Customer", user_type="Website User")
+		contact = make_contact(customer, "Contact User", phone_no=phone(11))
+		self.assertEqual(scopes.customers_of(user), [])
+		frappe.db.set_value("Contact", contact, "user", user)
+		self.assertEqual(scopes.customers_of(user), [customer])
+		location = make_location(customer).name
+		frappe.set_user(user)
+		self.assertEqual(
+			frappe.get_list("Service Location", filters={"name": location}, pluck="name"), [location]
+		)
+
 	def test_a_french_message_for_a_french_visitor(self):
 		number = phone(4)
 		self.customer_with_phone("Fr", number, language="en")
