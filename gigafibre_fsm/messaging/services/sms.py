@@ -3,9 +3,10 @@ background send, and Twilio's webhooks.
 
 Other contexts call `send_sms(to, body, reference_doctype, reference_name)`: it records the
 message (status Queued) in the conversation of `to` and enqueues the Twilio request after the
-caller's transaction commits, so a rolled-back caller sends nothing. The job sends at most
-once: it claims the message (send_started_at) and commits before calling Twilio, and never
-calls Twilio for a message already claimed or carrying a Twilio SID.
+caller's transaction commits, so a rolled-back caller sends nothing. The job claims the message
+(send_started_at, send_attempts) and commits before calling Twilio, and never calls Twilio for a
+message carrying a Twilio SID; a claimed message is requested again only by `retry_unsent`, when
+Twilio gave no usable answer and no SID has been recorded since (see `deliver_message`).
 
 A conversation is one Twilio address: "+15145551234" (SMS) or "whatsapp:+15145551234"
 (WhatsApp). Its messages are sent to that address, so a WhatsApp thread is answered on
