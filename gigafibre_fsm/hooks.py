@@ -44,15 +44,13 @@ standard_portal_menu_items = [
 # them); staff keep what their roles grant. Child tables follow their parent in lists.
 # ---------------------------------------------------------------------------------------------
 _SCOPED_DOCTYPES = [
-	"Billing Settings", "Customer Notification", "Customer Notification Template", "Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings",
-	"Dispatch Tag", "Dispatch Technician", "Dispatch Technician Absence", "Messaging Settings",
-	"Network Settings", "Network Webhook Event", "OLT", "ONU State Change", "Outage Incident",
-	"Served Address",
-	"PPA Attempt", "Saved Payment Method", "Service Equipment", "Service Location", "Service Network Change",
-	"Service Subscription", "Stripe Dispute",
-	"Sign-in Challenge", "SMS Conversation", "SMS Message", "Stripe Event",
-	"Service Contract",
-	"Service Order",
+	"Appointment Hold", "Billing Settings", "Customer Notification", "Customer Notification Template",
+	"Dispatch Job", "Dispatch Job Offer", "Dispatch Job Series", "Dispatch Settings", "Dispatch Tag",
+	"Dispatch Technician", "Dispatch Technician Absence", "Messaging Settings", "Network Settings",
+	"Network Webhook Event", "OLT", "ONU State Change", "Outage Incident", "PPA Attempt",
+	"Saved Payment Method", "Served Address", "Service Contract", "Service Equipment", "Service Location",
+	"Service Network Change", "Service Order", "Service Subscription", "Sign-in Challenge",
+	"SMS Conversation", "SMS Message", "Stripe Dispute", "Stripe Event",
 ]  # fmt: skip
 _CHILD_TABLES = [
 	"Dispatch Extra Shift", "Dispatch Job Assistant", "Dispatch Job Equipment", "Dispatch Job Material",
@@ -138,7 +136,11 @@ override_doctype_dashboards = {
 scheduler_events = {
 	"cron": {
 		# Dispatch
-		"*/10 * * * *": ["gigafibre_fsm.dispatch.services.job_offers.expire_offers"],
+		"*/10 * * * *": [
+			"gigafibre_fsm.dispatch.services.job_offers.expire_offers",
+			# Dispatch: appointment holds past their minutes (they already block no one)
+			"gigafibre_fsm.dispatch.services.appointment_slots.expire_lapsed_holds",
+		],
 		# Network
 		"*/5 * * * *": [
 			"gigafibre_fsm.network.services.poller.enqueue_device_polls",

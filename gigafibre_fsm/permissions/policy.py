@@ -75,6 +75,7 @@ DOCTYPES: dict[str, dict[str, dict[str, str]]] = {
 # Doctypes no customer or technician may touch, whatever a role permission says.
 STAFF_ONLY = frozenset(
 	{
+		"Appointment Hold",
 		"Billing Settings",
 		"Customer Notification",
 		"Customer Notification Template",

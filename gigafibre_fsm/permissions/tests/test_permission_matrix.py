@@ -128,6 +128,7 @@ DOCTYPES = {
 	"ONU State Change": {SYSMAN: READ, NOC: READ, DISPATCHER: READ},
 	"Network Webhook Event": {SYSMAN: rwd(ALL, "", ALL), NOC: READ},
 	"Dispatch Job Series": {SYSMAN: FULL, DISPATCHER: FULL, NOC: READ},
+	"Appointment Hold": {SYSMAN: FULL, DISPATCHER: FULL},
 	"PPA Attempt": {SYSMAN: FULL, BILLING: READ},
 	# Messaging: staff edit the customer notification templates; the notifications are a log
 	"Customer Notification Template": {SYSMAN: FULL, DISPATCHER: RW, BILLING: RW, NOC: READ},
@@ -196,6 +197,26 @@ METHODS = {
 		({"job": "@job:B"}, {DISPATCHER, NOC, SYSMAN, CUST_B}),
 	],
 	D + "set_my_job_status": [({"job": "@job:A", "status": "In Progress"}, {TECH_ON})],
+	D + "appointment_slots_for_job": [
+		({"job": "@job:A"}, DISPATCH | {CUST_A}),
+		({"job": "@job:B"}, DISPATCH | {CUST_B}),
+	],
+	D + "hold_appointment_slot": [
+		({"job": "@job:A", "slot": "2030-01-07T08:00-10:00"}, DISPATCH | {CUST_A}),
+		({"job": "@job:B", "slot": "2030-01-07T08:00-10:00"}, DISPATCH | {CUST_B}),
+	],
+	# the rebooking guard on the job, then the hold's secret token
+	D + "reschedule_appointment": [
+		({"job": "@job:A", "hold": "perm-no-such-hold", "token": "x"}, DISPATCH | {CUST_A}),
+		({"job": "@job:B", "hold": "perm-no-such-hold", "token": "x"}, DISPATCH | {CUST_B}),
+	],
+	D + "release_appointment_hold": [
+		({"hold": "perm-no-such-hold", "token": "x"}, DISPATCH | {CUST_A, CUST_B})
+	],
+	D + "cancel_appointment": [
+		({"job": "@job:A"}, DISPATCH | {CUST_A}),
+		({"job": "@job:B"}, DISPATCH | {CUST_B}),
+	],
 	N + "lookup_device": [
 		({"serial": "@serial:A"}, OFFICE | {TECH_ON}),
 		({"serial": "@serial:B"}, OFFICE),
@@ -631,6 +652,7 @@ class TestPermissionMatrix(IntegrationTestCase):
 			"Saved Payment Method",
 			"Service Network Change",
 			"Stripe Dispute",
+			"Appointment Hold",
 		):
 			r[doctype] = {"X": _insert({"doctype": doctype, "name": f"_perm-{frappe.scrub(doctype)}"}).name}
 		r["Customer Notification Template"] = {
@@ -1111,6 +1133,25 @@ class TestPermissionMatrix(IntegrationTestCase):
 			finally:
 				frappe.set_user("Administrator")
 			self.assertEqual(outcome, "allowed" if role in allowed else "refused", role)
+
+	def test_the_appointments_page_lists_only_the_customers_own(self):
+		from gigafibre_fsm.www import appointments
+
+		jobs = self.records["Dispatch Job"]
+		for role in ROLES:
+			self.as_role(role)
+			try:
+				context = appointments.get_context(frappe._dict())
+				listed = {a["name"] for a in context.appointments}
+				outcome = "allowed"
+			except (frappe.PermissionError, frappe.Redirect):
+				outcome, listed = "refused", set()
+			finally:
+				frappe.set_user("Administrator")
+			self.assertEqual(outcome, "allowed" if role in (CUST_A, CUST_B) else "refused", role)
+			own = {v for k, v in jobs.items() if k.startswith("A" if role == CUST_A else "B")}
+			if outcome == "allowed":
+				self.assertEqual(listed, own, role)
 
 	def test_device_tasks_wait_for_the_job_to_be_under_way(self):
 		"""Diagnostics through any of their jobs; a reboot only while that job is en route or
