@@ -25,6 +25,7 @@ from gigafibre_fsm.dispatch import work_schedule
 from gigafibre_fsm.permissions.services import scopes
 from gigafibre_fsm.sales import contracts
 from gigafibre_fsm.services.core_errors import translate, translated_errors
+from gigafibre_fsm.services.transactions import with_fresh_attempts
 
 DOCTYPE = "Service Contract"
 PRINT_FORMAT = "Service Contract"
@@ -277,7 +278,13 @@ def link_state(token: str) -> dict:
 
 
 def accept_with_token(token: str, signer_name: str, agreed: bool) -> dict:
-	"""Accept through the secret link: once, atomically, with the audit record."""
+	"""Accept through the secret link: once, atomically, with the audit record. On PostgreSQL
+	the loser of a race is refused by the database (40001) and decided again on a fresh snapshot,
+	where it sees the contract accepted."""
+	return with_fresh_attempts(lambda: _accept_with_token(token, signer_name, agreed))
+
+
+def _accept_with_token(token: str, signer_name: str, agreed: bool) -> dict:
 	name = contract_for_token(token)
 	contract = frappe.get_doc(DOCTYPE, name, for_update=True)  # the second one waits here
 	if frappe.session.user == "Guest":  # answer in the contract's language, as its page speaks
@@ -325,6 +332,10 @@ def prepare_for_order(name: str) -> dict:
 def accept_as_customer(name: str, signer_name: str, agreed: bool, pdf_sha256: str | None = None) -> dict:
 	"""Accept during the online order, as the signed-in customer (no link). `pdf_sha256`, when
 	given, is the fingerprint of the PDF they were shown: a different stored PDF is refused."""
+	return with_fresh_attempts(lambda: _accept_as_customer(name, signer_name, agreed, pdf_sha256))
+
+
+def _accept_as_customer(name: str, signer_name: str, agreed: bool, pdf_sha256: str | None) -> dict:
 	contract = _require_own_contract(name)
 	if pdf_sha256 and pdf_sha256.lower() != (contract.pdf_sha256 or ""):
 		frappe.throw(_("The contract changed since it was shown to you: read it again"))
