@@ -84,7 +84,9 @@ def refuse_if_closed(state: ContractState) -> None:
 	cancelled."""
 	if state.status == ACCEPTED:
 		when = state.accepted_at.strftime("%Y-%m-%d %H:%M") if state.accepted_at else ""
-		raise Conflict(_("Contract {contract} was already accepted on {when}"), contract=state.name, when=when)
+		raise Conflict(
+			_("Contract {contract} was already accepted on {when}"), contract=state.name, when=when
+		)
 	if state.status == CANCELLED:
 		raise IllegalTransition(_("Contract {contract} was cancelled"), contract=state.name)
 
