@@ -88,6 +88,16 @@ def test_the_technician_scans_a_label_and_records_it_on_their_job(browser, peopl
 	assert spec.mac_address in result.inner_text()
 	assert spec.wifi_password not in page.content()
 	page.screenshot(path=str(SHOTS / "label-technician-read.png"), full_page=True)
+	# the page's minute refresh swaps the job list (as its own script does): the result stays
+	page.evaluate(
+		"""() => fetch(location.pathname, {credentials: 'same-origin'}).then((r) => r.text()).then((html) => {
+			const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('tech-jobs');
+			document.getElementById('tech-jobs').replaceWith(fresh);
+		})"""
+	)
+	page.wait_for_timeout(300)
+	result = page.locator(f'.tech-label[data-job="{job}"] .tech-label-result')
+	assert spec.serial_number in result.inner_text()
 	result.locator("button").click()
 	result.get_by_text("EQP-").wait_for(timeout=30000)
 	page.screenshot(path=str(SHOTS / "label-technician-recorded.png"), full_page=True)
