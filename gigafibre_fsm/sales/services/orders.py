@@ -175,7 +175,8 @@ def start(
 	from gigafibre_fsm.messaging.sms.phone import try_normalise_phone
 
 	identity = verified_identity()
-	if identity is None:
+	account = None if identity else signed_in_customer()
+	if identity is None and account is None:
 		frappe.throw(
 			_("Confirm your phone number or e-mail address with the code we send you first"),
 			frappe.PermissionError,
@@ -190,9 +191,9 @@ def start(
 		frappe.throw(_("Type your full name"))
 	email = (email or "").strip().lower() or None
 	mobile = try_normalise_phone(mobile) if mobile else None
-	if identity.channel == Channel.SMS:
+	if identity and identity.channel == Channel.SMS:
 		mobile = identity.destination  # the proven number is the one kept
-	else:
+	elif identity:
 		email = identity.destination
 	if email:
 		frappe.utils.validate_email_address(email, throw=True)
@@ -211,15 +212,31 @@ def start(
 			"contact_name": contact_name,
 			"email": email,
 			"mobile": mobile,
-			"verified_channel": identity.channel,
-			"verified_destination": identity.destination,
-			"verified_at": identity.verified_at.replace(tzinfo=None),
+			"verified_channel": identity.channel if identity else ACCOUNT,
+			"verified_destination": identity.destination if identity else account[0],
+			"verified_at": identity.verified_at.replace(tzinfo=None) if identity else now_datetime(),
+			# a customer signed in (the sign-in code found their Contact) orders for their Customer
+			"customer": account[1] if account else None,
 			"access_token_hash": _hash(token),
 		}
 	)
 	order.flags.order_service = True
 	order.insert(ignore_permissions=True)
 	return {"order": order.name, "token": token, "status": order.status}
+
+
+ACCOUNT = "Account"  # verified by being signed in as the customer's portal user
+
+
+def signed_in_customer() -> tuple[str, str] | None:
+	"""(user, customer) when the session is a portal user of exactly one Customer."""
+	from gigafibre_fsm.permissions.services import scopes
+
+	user = frappe.session.user
+	if user == "Guest" or "customer" not in scopes.audiences_of(user):
+		return None
+	customers = sorted(set(scopes.customers_of(user)))
+	return (user, customers[0]) if len(customers) == 1 else None
 
 
 def _address_label(served) -> str:
@@ -699,6 +716,10 @@ def _customer(order) -> str:
 
 
 def _contact(order, customer: str) -> str:
+	if order.verified_channel == ACCOUNT:  # an existing customer: their own Contact
+		mine = frappe.db.get_value("Contact", {"user": order.verified_destination}, "name")
+		if mine:
+			return mine
 	first, _sep, last = order.contact_name.partition(" ")
 	doc = frappe.get_doc(
 		{

@@ -25,12 +25,9 @@ from gigafibre_fsm.billing.money import MINOR_UNITS, to_cents
 from gigafibre_fsm.billing.services import taxes, webhooks
 from gigafibre_fsm.customer_portal.services import sign_in
 from gigafibre_fsm.sales.services import catalog, orders
-from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
+from gigafibre_fsm.tests import IntegrationTestCase
 from gigafibre_fsm.tests.erpnext_limits import why_erpnext_cannot_post_invoices
-from gigafibre_fsm.tests.factories import make_technician, make_user
-
-IGNORE_TEST_RECORD_DEPENDENCIES = ERPNEXT_RECORDS  # Frappe v16
-test_ignore = IGNORE_TEST_RECORD_DEPENDENCIES  # Frappe v15's name
+from gigafibre_fsm.tests.factories import make_customer, make_technician, make_user
 
 API = "gigafibre_fsm.api.sales."
 SIGN_IN = "gigafibre_fsm.api.customer_portal."
@@ -181,7 +178,7 @@ class TestOnlineOrder(IntegrationTestCase):
 		return frappe.get_doc(values).insert(ignore_permissions=True).name
 
 	@contextmanager
-	def request(self, cmd: str, form: dict, method: str = "POST"):
+	def request(self, cmd: str, form: dict, method: str = "POST", user: str = "Guest"):
 		builder = EnvironBuilder(
 			method=method, path=f"/api/method/{cmd}", data=form if method == "POST" else None
 		)
@@ -193,7 +190,8 @@ class TestOnlineOrder(IntegrationTestCase):
 		frappe.local.response = frappe._dict()
 		frappe.set_user("Guest")
 		frappe.local.cookie_manager = CookieManager()
-		frappe.local.login_manager = LoginManager()
+		frappe.local.login_manager = LoginManager()  # (resumes the cookie's session: Guest)
+		frappe.set_user(user)  # a signed-in customer's session
 		frappe.local.form_dict = frappe._dict(cmd=cmd, **form)
 		frappe.local.lang = "fr"
 		try:
@@ -201,8 +199,8 @@ class TestOnlineOrder(IntegrationTestCase):
 		finally:
 			frappe.set_user("Administrator")
 
-	def call(self, method: str, api: str = API, http: str = "POST", **form):
-		with self.request(api + method, form, http):
+	def call(self, method: str, api: str = API, http: str = "POST", user: str = "Guest", **form):
+		with self.request(api + method, form, http, user):
 			result = frappe.handler.execute_cmd(api + method)
 			cookie = frappe.local.cookie_manager.cookies.get(sign_in.IDENTITY_COOKIE)
 			if cookie:
@@ -473,3 +471,27 @@ class TestOnlineOrder(IntegrationTestCase):
 				plan="FIBRE-1000",
 				promotion_code="NOPE",
 			)
+
+	def test_a_signed_in_customer_orders_for_their_own_customer(self):
+		customer = make_customer(f"_Test Order Existing {RUN}")
+		number = phone(8)
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Existing",
+				"phone_nos": [{"phone": number, "is_primary_mobile_no": 1}],
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		).insert(ignore_permissions=True)
+		self.call("request_code", api=SIGN_IN, phone=number)
+		[message] = self.twilio.sent_to(number)[-1:]
+		code = re.search(r"\b(\d{6})\b", message["body"]).group(1)
+		self.assertTrue(self.call("verify_code", api=SIGN_IN, phone=number, code=code)["signed_in"])
+		user = frappe.db.get_value("Contact", contact.name, "user")
+		self.assertTrue(user)
+		started = self.call(
+			"start_order", user=user, served_address=self.address, contact_name="Existing Client"
+		)
+		order = frappe.get_doc("Service Order", started["order"])
+		self.assertEqual((order.customer, order.verified_channel), (customer, "Account"))
+		self.assertEqual(orders._contact(order, customer), contact.name)  # no second Contact
