@@ -229,10 +229,6 @@ def release_appointment_hold(hold: str, token: str) -> None:
 @frappe.whitelist(methods=["POST"])
 def cancel_appointment(job: str) -> dict:
 	"""Cancel an appointment: a dispatcher at any time, the customer within the policy."""
-	doc, staff = _require_rebooking(job)
-	if staff:
-		doc.status = "Cancelled"
-		doc.save()
-	else:
-		appointment_slots.cancel_by_customer(job)
+	_doc, staff = _require_rebooking(job)
+	appointment_slots.cancel(job, by_staff=staff)
 	return {"job": job, "status": "Cancelled"}

@@ -78,3 +78,12 @@ def make_technician(name: str, user: str | None = None, **values) -> str:
 		}
 	)
 	return doc.insert(ignore_permissions=True).name
+
+
+def coming_weekday(weekday: int, weeks_ahead: int = 1) -> str:
+	"""The ISO date of a weekday (0 = Monday) at least a week ahead: tests that plan, offer or
+	book a day must not pick one that has become the past."""
+	from datetime import date, timedelta
+
+	today = date.today()
+	return (today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks_ahead)).isoformat()

@@ -10,9 +10,9 @@ from icalendar import Calendar
 from gigafibre_fsm.api import dispatch as api
 from gigafibre_fsm.dispatch.services import board, calendars, day_planning
 from gigafibre_fsm.tests import IntegrationTestCase
-from gigafibre_fsm.tests.factories import make_technician
+from gigafibre_fsm.tests.factories import coming_weekday, make_technician
 
-DAY = "2026-12-07"  # a Monday
+DAY = coming_weekday(0)  # a Monday
 
 
 def make_job(subject, lat, lon, **values):

@@ -8,7 +8,7 @@ import frappe
 
 from gigafibre_fsm.dispatch.services.job_completion import post_materials
 from gigafibre_fsm.tests import IntegrationTestCase
-from gigafibre_fsm.tests.factories import make_location, make_technician
+from gigafibre_fsm.tests.factories import coming_weekday, make_location, make_technician
 
 
 def complete(job):
@@ -54,7 +54,7 @@ def new_job(**values):
 		{
 			"doctype": "Dispatch Job",
 			"subject": "Install ONT",
-			"scheduled_date": "2026-12-09",
+			"scheduled_date": coming_weekday(2),
 			"duration_minutes": 60,
 			"technician": make_technician("_Test Completion Tech"),
 			**values,

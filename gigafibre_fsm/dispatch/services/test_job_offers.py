@@ -11,7 +11,7 @@ from frappe.utils import now_datetime
 from gigafibre_fsm.api import dispatch as api
 from gigafibre_fsm.dispatch.services import job_offers
 from gigafibre_fsm.tests import IntegrationTestCase
-from gigafibre_fsm.tests.factories import make_technician
+from gigafibre_fsm.tests.factories import coming_weekday, make_technician
 from gigafibre_fsm.www import job_offer as offer_page
 
 TOKEN = re.compile(r"job_offer\?token=([\w-]+)")
@@ -28,7 +28,7 @@ class TestJobOffers(IntegrationTestCase):
 			{
 				"doctype": "Dispatch Job",
 				"subject": "Repair a drop",
-				"scheduled_date": "2026-12-08",
+				"scheduled_date": coming_weekday(1),
 				"start_time": "14:00",
 				"duration_minutes": 60,
 			}

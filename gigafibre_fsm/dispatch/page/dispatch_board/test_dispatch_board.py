@@ -6,9 +6,9 @@ import frappe
 
 from gigafibre_fsm.dispatch.page.dispatch_board import dispatch_board
 from gigafibre_fsm.tests import ERPNEXT_RECORDS, IntegrationTestCase
-from gigafibre_fsm.tests.factories import make_technician, make_user
+from gigafibre_fsm.tests.factories import coming_weekday, make_technician, make_user
 
-DAY = "2026-12-09"
+DAY = coming_weekday(2)  # a Wednesday
 
 
 class TestDispatchBoard(IntegrationTestCase):
