@@ -19,6 +19,7 @@ BENCHMARKS = (
 	"olt_walk",
 	"outage_correlation",
 	"modem_bridge",
+	"label_reading",
 )
 
 
