@@ -36,6 +36,7 @@ import random
 import statistics
 import time
 import unicodedata
+from contextlib import suppress
 
 from benchmarks.address_search_streets import MUNICIPALITIES, STREETS
 from gigafibre_fsm.errors import InvalidInput
@@ -193,7 +194,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def report(label: str, millis: list[float], first: int, offered: int, total: int) -> str:
 	return (
-		f"{label:<34} p50 {statistics.median(millis):6.2f} ms  p99 {percentile(millis, 99):7.2f} ms  "
+		f"{label:<38} p50 {statistics.median(millis):6.2f} ms  p99 {percentile(millis, 99):7.2f} ms  "
 		f"max {max(millis):7.2f} ms  address first {100 * first / total:5.1f} %, "
 		f"offered {100 * offered / total:5.1f} % (of {total})"
 	)
@@ -219,6 +220,16 @@ def tier1(count: int, query_count: int, seed: int) -> None:
 	rows = generate(count, seed)
 	refs = [f"R{i}" for i in range(len(rows))]
 	served = [served_of(row, ref)[0] for row, ref in zip(rows, refs, strict=True)]
+	# the site's indexes, in memory: (civic, key), (range end, key), (key, civic), (postal code)
+	at_civic: dict[int, list[tuple[str, int]]] = {}
+	range_ends: list[tuple[int, int]] = []
+	for i, s in enumerate(served):
+		at_civic.setdefault(s.civic, []).append((s.street.key, i))
+		if s.civic_end:
+			range_ends.append((s.civic_end, i))
+	for entries in at_civic.values():
+		entries.sort()
+	range_ends.sort()
 	order = sorted(range(len(served)), key=lambda i: (served[i].street.key, served[i].civic))
 	keys = [served[i].street.key for i in order]
 	by_postal: dict[str, list[int]] = {}
@@ -228,13 +239,24 @@ def tier1(count: int, query_count: int, seed: int) -> None:
 	print(f"{len(served):,} addresses generated and keyed in {time.perf_counter() - started:.1f} s")
 
 	def indexed(scan: matching.Scan) -> list[matching.Served]:
-		found = []
+		found: list[int] = []
 		for prefix in scan.prefixes:
-			lo, hi = bisect.bisect_left(keys, prefix), bisect.bisect_left(keys, prefix + "\x7f")
-			found += [served[i] for i in order[lo:hi] if scan.admits(served[i])]
+			if scan.civic is None:
+				lo, hi = bisect.bisect_left(keys, prefix), bisect.bisect_left(keys, prefix + "\x7f")
+				found += order[lo : min(hi, lo + 200)]
+				continue
+			entries = at_civic.get(scan.civic, [])
+			lo, hi = bisect.bisect_left(entries, (prefix,)), bisect.bisect_left(entries, (prefix + "\x7f",))
+			found += [i for _, i in entries[lo:hi]]
+			low, high = scan.range_ends
+			lo, hi = (
+				bisect.bisect_left(range_ends, (low,)),
+				bisect.bisect_right(range_ends, (high, len(served))),
+			)
+			found += [i for _, i in range_ends[lo:hi] if served[i].street.key.startswith(prefix)]
 		if not scan.prefixes:
-			found = [served[i] for i in by_postal.get(scan.postal_code, ()) if scan.admits(served[i])]
-		return found
+			found = by_postal.get(scan.postal_code, [])
+		return [served[i] for i in dict.fromkeys(found) if scan.admits(served[i])]
 
 	asked = queries(rng, rows, refs, query_count)
 	for label, fetch, subset in (
@@ -253,7 +275,7 @@ def tier1(count: int, query_count: int, seed: int) -> None:
 			names = [m.served.ref for m in ranked]
 			first += names[:1] == [ref]
 			offered += ref in names
-		print(report(label, millis, first, offered, len(subset)))
+		print(report(label, millis, first, offered, len(subset)), flush=True)
 
 
 # --- tier 2: a site ------------------------------------------------------------------------
@@ -297,16 +319,19 @@ def seed_site(frappe, rows: list[dict]) -> None:
 	print(f"{len(rows):,} addresses bulk-inserted in {time.perf_counter() - started:.1f} s")
 
 
-def like_reference(frappe, text: str) -> list[str]:
-	"""The plain query: the civic number typed first, the rest as typed in a LIKE '%...%'."""
+def like_reference(frappe, text: str, with_civic: bool = True) -> list[str]:
+	"""The plain query: the street as typed in a LIKE '%...%' and, `with_civic`, the civic
+	number typed first (which the civic index this doctype has makes an index lookup)."""
 	part = text.split(",")[0].strip()
 	civic, _, street = part.partition(" ")
 	if "-" in civic:  # 4-1200: the unit first
 		civic = civic.split("-")[-1]
 	table = frappe.qb.DocType("Served Address")
-	q = frappe.qb.from_(table).select(table.name).where(table.street.like(f"%{street.strip()}%"))
-	if civic.isdigit():
+	q = frappe.qb.from_(table).select(table.name, table.civic).where(table.street.like(f"%{street.strip()}%"))
+	if with_civic and civic.isdigit():
 		q = q.where(table.civic == int(civic))
+	if not with_civic:  # the civic number compared in the program, over what the LIKE returns
+		return [name for name, n in q.limit(1000).run() if str(n) == civic][:8]
 	return [r[0] for r in q.limit(8).run()]
 
 
@@ -326,12 +351,14 @@ def tier2(site: str, count: int, query_count: int, seed: int) -> None:
 		asked = queries(rng, rows, refs, query_count)
 		frappe.set_user("Guest")
 		for text, _ in asked[:50]:  # warm the buffer pool and the cache alike for both
-			search.search(text, 8)
+			with suppress(frappe.ValidationError):
+				search.search(text, 8)
 			like_reference(frappe, text)
 		results = {}
 		for label, run, subset in (
 			("ours (index scan + core ranking)", lambda t: [c["name"] for c in search.search(t, 8)["candidates"]], asked),
-			("plain LIKE '%...%'", lambda t: like_reference(frappe, t), asked[: max(50, query_count // 5)]),
+			("plain LIKE '%street%' AND civic = N", lambda t: like_reference(frappe, t), asked[: max(50, query_count // 5)]),
+			("plain LIKE '%street%' alone", lambda t: like_reference(frappe, t, False), asked[: max(50, query_count // 10)]),
 		):  # fmt: skip
 			millis, first, offered = [], 0, 0
 			for text, ref in subset:
@@ -345,13 +372,14 @@ def tier2(site: str, count: int, query_count: int, seed: int) -> None:
 				first += names[:1] == [ref]
 				offered += ref in names
 			results[label] = millis
-			print(report(label, millis, first, offered, len(subset)))
-		ours, like = results.values()
-		print(
-			f"ratio LIKE/ours: p50 {statistics.median(like) / statistics.median(ours):.0f}×, "
-			f"p99 {percentile(like, 99) / percentile(ours, 99):.0f}×   goal p99 ≤ 50 ms: "
-			f"{'met' if percentile(ours, 99) <= 50 else 'NOT met'}"
-		)
+			print(report(label, millis, first, offered, len(subset)), flush=True)
+		ours, *likes = results.values()
+		for label, like in zip(list(results)[1:], likes, strict=True):
+			print(
+				f"{label} / ours: p50 {statistics.median(like) / statistics.median(ours):.2f}×, "
+				f"p99 {percentile(like, 99) / percentile(ours, 99):.2f}×"
+			)
+		print(f"goal p99 ≤ 50 ms: {'met' if percentile(ours, 99) <= 50 else 'NOT met'}")
 	finally:
 		frappe.set_user("Administrator")
 		frappe.db.rollback()

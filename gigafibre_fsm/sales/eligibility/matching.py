@@ -50,19 +50,29 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-	"""The index range scans that fetch a query's candidates: for each name prefix, the street
-	keys starting with it (index on search_key, civic), civic numbers within `civic_from`-
-	`civic_to` when a civic was given (a range starts at most MAX_RANGE_SPAN below it); or, with
-	no street, the postal code (index on postal_code, civic)."""
+	"""The index range scans that fetch a query's candidates, never the whole table.
+
+	With a civic number N, for each name prefix: the addresses at N (index `civic, search_key`:
+	equality then the prefix's range), and the civic ranges that hold N (index `civic_end,
+	search_key`: a range ends between N and N + MAX_RANGE_SPAN, and only ranges have an end).
+	Without a civic number: the street keys starting with the prefix (index `search_key,
+	civic`). With no street: the postal code (index `postal_code, civic`)."""
 
 	prefixes: tuple[str, ...]
 	postal_code: str | None
-	civic_from: int | None
-	civic_to: int | None
+	civic: int | None
+
+	@property
+	def range_ends(self) -> tuple[int, int] | None:
+		"""The ends a civic range holding `civic` can have (None without a civic number)."""
+		return None if self.civic is None else (self.civic, self.civic + MAX_RANGE_SPAN)
 
 	def admits(self, served: Served) -> bool:
 		"""True if the scan returns `served` (the same rule as the shell's SQL, for memory)."""
-		if self.civic_to is not None and not self.civic_from <= served.civic <= self.civic_to:
+		if self.civic is not None and not (
+			served.civic == self.civic
+			or (served.civic_end and served.civic <= self.civic <= served.civic_end)
+		):
 			return False
 		if self.prefixes:
 			return any(served.street.key.startswith(p) for p in self.prefixes)
@@ -70,14 +80,8 @@ class Scan:
 
 
 def scan_for(query: AddressQuery) -> Scan:
-	"""What to read from the index for `query`."""
-	civic = query.civic
-	return Scan(
-		query.name_prefixes,
-		None if query.streets else query.postal_code,
-		None if civic is None else max(1, civic - MAX_RANGE_SPAN),
-		civic,
-	)
+	"""What to read from the indexes for `query`."""
+	return Scan(query.name_prefixes, None if query.streets else query.postal_code, query.civic)
 
 
 def civic_matches(civic: int, start: int, end: int | None) -> bool:

@@ -69,7 +69,9 @@ def _strip_trailing_municipality(tokens: list[str], municipalities: Collection[s
 
 def _names_a_street(tokens: list[str]) -> bool:
 	"""True if `tokens` still name a street (`chemin de` does not: in `chemin de Chambly`,
-	Chambly is the street's name, not the town)."""
+	Chambly is the street's name, not the town; nor does a street type alone)."""
+	if all(t in STREET_TYPES for t in tokens):  # `Montée Ste-Julie`: Sainte-Julie is its name
+		return False
 	try:
 		parse_street(" ".join(tokens))
 	except InvalidInput:

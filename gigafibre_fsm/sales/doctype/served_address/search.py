@@ -5,6 +5,8 @@ The shell of the eligibility core: read the query (core), scan the indexes for c
 answer with what a guest may see (no OLT or PON port unless the caller may read the record).
 """
 
+from functools import reduce
+
 import frappe
 from frappe import _
 from frappe.utils import formatdate
@@ -16,7 +18,7 @@ from gigafibre_fsm.services.core_errors import translated_errors
 
 DOCTYPE = "Served Address"
 MAX_LIMIT = 20
-SCAN_LIMIT = 400  # rows read per prefix at most (a prefix of two letters finds many streets)
+SCAN_LIMIT = 200  # rows read per scan at most (a name of two letters being typed finds many)
 MUNICIPALITIES_CACHE = "gigafibre:served-address-municipalities"
 
 
@@ -40,7 +42,7 @@ def forget_municipalities(key: str | None = None) -> None:
 
 
 def candidates(scan: matching.Scan) -> list[dict]:
-	"""The rows `scan` reads: index range scans only (see matching.Scan)."""
+	"""The rows `scan` reads: index range scans only (see matching.Scan), SCAN_LIMIT each."""
 	table = frappe.qb.DocType(DOCTYPE)
 	fields = [
 		table.name,
@@ -62,17 +64,35 @@ def candidates(scan: matching.Scan) -> list[dict]:
 		table.olt,
 		table.pon_port,
 	]
-	found: dict[str, dict] = {}
-	for prefix in scan.prefixes or (None,):
-		q = frappe.qb.from_(table).select(*fields)
-		if prefix is not None:
-			q = q.where(table.search_key.like(f"{prefix}%")).orderby(table.search_key)
+	select = frappe.qb.from_(table).select(*fields)
+	if scan.civic is None:  # a street being looked at, or a postal code: one scan, its first rows
+		by_name = [table.search_key.like(f"{prefix}%") for prefix in scan.prefixes]
+		if by_name:
+			statement = select.where(reduce(lambda a, b: a | b, by_name)).orderby(table.search_key)
 		else:
-			q = q.where(table.postal_code == scan.postal_code)
-		if scan.civic_to is not None:
-			q = q.where(table.civic[scan.civic_from : scan.civic_to])
-		for row in q.orderby(table.civic).limit(SCAN_LIMIT).run(as_dict=True):
-			found.setdefault(row.name, row)
+			statement = select.where(table.postal_code == scan.postal_code)
+		statement = statement.orderby(table.civic).limit(SCAN_LIMIT)
+	else:
+		# the civic number and each prefix (index civic, search_key), the ranges holding it
+		# (index civic_end, search_key); few rows each, in one statement (one round trip)
+		low, high = scan.range_ends
+		scans = []
+		for prefix in scan.prefixes:
+			by_name = table.search_key.like(f"{prefix}%")
+			scans.append(select.where(table.civic == scan.civic).where(by_name))
+			scans.append(
+				select.where(table.civic_end[low:high]).where(table.civic <= scan.civic).where(by_name)
+			)
+		if not scan.prefixes:
+			in_code = table.postal_code == scan.postal_code
+			scans.append(select.where(table.civic == scan.civic).where(in_code))
+			scans.append(
+				select.where(table.civic_end[low:high]).where(table.civic <= scan.civic).where(in_code)
+			)
+		statement = reduce(lambda a, b: a.union_all(b), scans).limit(SCAN_LIMIT)
+	found: dict[str, dict] = {}
+	for row in statement.run(as_dict=True):
+		found.setdefault(row.name, row)
 	return list(found.values())
 
 

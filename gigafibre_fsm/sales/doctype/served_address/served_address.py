@@ -48,14 +48,20 @@ class ServedAddress(Document):
 
 
 def on_doctype_update():
-	"""The indexes the search scans: a street key's prefix then a civic range, and a postal code.
+	"""The indexes the search scans (matching.Scan): a civic number then a street key's prefix,
+	a civic range's end then the prefix, the prefix alone, a postal code.
 
 	PostgreSQL compares LIKE 'prefix%' through a btree only with the pattern operator class
-	(its collation is not C), so it gets that index as well."""
-	frappe.db.add_index(DOCTYPE, ["search_key", "civic"])
-	frappe.db.add_index(DOCTYPE, ["postal_code", "civic"])
+	(its collation is not C), so its indexes on the key use it."""
 	if frappe.db.db_type == "postgres":
-		frappe.db.sql(
-			'create index if not exists "served_address_search_key_pattern" '
-			'on "tabServed Address" (search_key varchar_pattern_ops, civic)'
-		)
+		for name, columns in (
+			("served_address_civic_key", "civic, search_key varchar_pattern_ops"),
+			("served_address_range_key", "civic_end, search_key varchar_pattern_ops"),
+			("served_address_key_civic", "search_key varchar_pattern_ops, civic"),
+		):
+			frappe.db.sql(f'create index if not exists "{name}" on "tabServed Address" ({columns})')
+	else:
+		frappe.db.add_index(DOCTYPE, ["civic", "search_key"])
+		frappe.db.add_index(DOCTYPE, ["civic_end", "search_key"])
+		frappe.db.add_index(DOCTYPE, ["search_key", "civic"])
+	frappe.db.add_index(DOCTYPE, ["postal_code", "civic"])

@@ -181,18 +181,24 @@ class TestServedAddress(IntegrationTestCase):
 
 		scan = matching.scan_for(query.parse_query("1200 boul. St-Laurent"))
 		table = frappe.qb.DocType("Served Address")
-		sql = (
-			frappe.qb.from_(table)
-			.select(table.name)
-			.where(table.search_key.like(f"{scan.prefixes[0]}%"))
-			.where(table.civic[scan.civic_from : scan.civic_to])
-			.orderby(table.search_key)
-			.orderby(table.civic)
-			.limit(search.SCAN_LIMIT)
-			.get_sql()
-		)
-		plan = frappe.db.sql(f"explain {sql}", as_dict=True)[0]
-		self.assertEqual((plan["type"], plan["key"]), ("range", "search_key_civic_index"))
+		by_name = table.search_key.like(f"{scan.prefixes[0]}%")
+		low, high = scan.range_ends
+		for sql, index in (
+			(
+				frappe.qb.from_(table).select(table.name).where(table.civic == scan.civic).where(by_name),
+				"civic_search_key_index",
+			),
+			(
+				frappe.qb.from_(table)
+				.select(table.name)
+				.where(table.civic_end[low:high])
+				.where(table.civic <= scan.civic)
+				.where(by_name),
+				"civic_end_search_key_index",
+			),
+		):
+			plan = frappe.db.sql(f"explain {sql.get_sql()}", as_dict=True)[0]
+			self.assertEqual((plan["type"], plan["key"]), ("range", index), plan)
 
 	# --- the import ----------------------------------------------------------------------------
 
