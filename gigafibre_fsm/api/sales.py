@@ -11,8 +11,9 @@ Served Address.
 import frappe
 from frappe.rate_limiter import rate_limit
 
+from gigafibre_fsm.customer_portal.services.sign_in import IDENTITY_COOKIE
 from gigafibre_fsm.permissions import roles
-from gigafibre_fsm.permissions.services import guards
+from gigafibre_fsm.permissions.services import guards, scopes
 from gigafibre_fsm.sales.doctype.served_address import search as served_addresses
 from gigafibre_fsm.sales.doctype.service_contract import contract_acceptance
 from gigafibre_fsm.sales.services import orders
@@ -70,6 +71,19 @@ def check_eligibility(served_address: str) -> dict:
 # page keeps it), and starting one needs the identity proven by the sign-in code or link.
 
 
+def _require_may_order() -> None:
+	"""A visitor carrying a sign-in proof (the service opens and checks the sealed cookie) or a
+	signed-in customer; staff order through the desk, not this page."""
+	user = frappe.session.user
+	if user == "Guest":
+		if not (getattr(frappe, "request", None) and frappe.request.cookies.get(IDENTITY_COOKIE)):
+			guards.deny(
+				frappe._("Confirm your phone number or e-mail address with the code we send you first")
+			)
+	elif "customer" not in scopes.audiences_of(user):
+		guards.deny()
+
+
 def _order(order: str, token: str):
 	return orders.order_for(order, token)
 
@@ -91,6 +105,7 @@ def start_order(
 	language: str | None = None,
 ) -> dict:
 	"""A Draft order for a served address, by someone whose phone or e-mail is verified."""
+	_require_may_order()
 	return orders.start(served_address, contact_name, email, mobile, language)
 
 

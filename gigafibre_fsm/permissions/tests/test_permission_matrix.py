@@ -289,9 +289,12 @@ METHODS = {
 		({}, TOKEN),
 	],
 	# Sales: the online order. Before the payment the order's secret token is the authority (a
-	# wrong one is refused to everyone), starting one needs a verified identity (none here)
+	# wrong one is refused to everyone); starting one needs a verified identity (a visitor's sealed
+	# proof, none here) or a signed-in customer
 	"gigafibre_fsm.api.sales.order_catalog": [({}, set(ROLES))],
-	"gigafibre_fsm.api.sales.start_order": [({"served_address": "@served:X", "contact_name": "Perm"}, TOKEN)],
+	"gigafibre_fsm.api.sales.start_order": [
+		({"served_address": "@served:X", "contact_name": "Perm"}, {CUST_A, CUST_B})
+	],
 	**{
 		"gigafibre_fsm.api.sales." + name: [({"order": "@order:A", "token": "not-a-valid-token"}, TOKEN)]
 		for name in (

@@ -381,6 +381,10 @@ class TestOnlineOrder(IntegrationTestCase):
 		self.cookies[sign_in.IDENTITY_COOKIE] = forged
 		with self.assertRaises(frappe.PermissionError):
 			self.call("start_order", served_address=self.address, contact_name="Nobody", mobile=phone(3))
+		# staff order through the desk: a dispatcher signed in is refused by the page's method
+		dispatcher = make_user("_test_order_dispatcher@example.com", "Dispatcher")
+		with self.assertRaises(frappe.PermissionError):
+			self.call("start_order", user=dispatcher, served_address=self.address, contact_name="Nobody")
 		self.assertFalse(frappe.db.exists("Service Order", {"contact_name": "Nobody"}))
 
 	def test_an_address_not_served_is_refused(self):
