@@ -200,7 +200,7 @@ def served_record(
 	return ServedRecord(
 		civic=start,
 		civic_end=end,
-		unit=unit_text,
+		unit=unit_k,  # shown as Canada Post writes it: 12-345 rue X
 		street=street_text,
 		municipality=municipality_text,
 		province=province_text,
