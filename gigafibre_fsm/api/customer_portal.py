@@ -39,3 +39,83 @@ def request_link(email: str = "") -> dict:
 def consume_link(token: str = "") -> dict:
 	"""Use the token of a sign-in link (POST from the page, never on opening the link)."""
 	return sign_in.consume_link(token)
+
+
+# --- the customer's own pages (/me): invoices, tickets, options, account ------------------------
+# Each method checks the customer first (`guards.require_customer_of` on the record named, or
+# `scopes.customers_of` for the account): only that customer's portal users (and Administrator)
+# pass; staff work from the desk.
+
+from frappe import _
+
+from gigafibre_fsm.customer_portal.services import (
+	portal,
+	portal_account,
+	portal_invoices,
+	portal_tickets,
+)
+from gigafibre_fsm.permissions.services import guards, scopes
+
+PORTAL_ONLY = ()  # no staff role: these are the customer's own actions
+
+
+def _my_customers() -> list[str]:
+	guards.require_login()
+	customers = scopes.customers_of(frappe.session.user)
+	if not customers:
+		guards.deny(_("This is for customers"))
+	return customers
+
+
+@frappe.whitelist(methods=["GET"])
+def invoice_pdf(invoice: str) -> None:
+	"""The PDF of one of the customer's own submitted invoices."""
+	guards.require_customer_of("Sales Invoice", invoice, PORTAL_ONLY)
+	filename, pdf = portal_invoices.invoice_pdf(invoice)
+	frappe.response["type"] = "pdf"
+	frappe.response["filename"] = filename
+	frappe.response["filecontent"] = pdf
+
+
+@frappe.whitelist(methods=["POST"])
+def open_ticket(service_location: str, subject: str = "", description: str = "") -> dict:
+	"""A support ticket at one of the customer's locations."""
+	guards.require_customer_of("Service Location", service_location, PORTAL_ONLY)
+	customer = frappe.db.get_value("Service Location", service_location, "customer")
+	return {"ticket": portal_tickets.open_ticket(customer, service_location, subject, description)}
+
+
+@frappe.whitelist(methods=["POST"])
+def reply_to_ticket(ticket: str, message: str = "") -> dict:
+	"""The customer's message on their own ticket."""
+	guards.require_customer_of("Issue", ticket, PORTAL_ONLY)
+	portal_tickets.reply(ticket, message)
+	return {"ticket": ticket}
+
+
+@frappe.whitelist(methods=["POST"])
+def request_option(service_location: str, item_code: str = "") -> dict:
+	"""Ask for a catalog option at one of the customer's locations (a ticket staff complete)."""
+	guards.require_customer_of("Service Location", service_location, PORTAL_ONLY)
+	customer = frappe.db.get_value("Service Location", service_location, "customer")
+	offered = portal.options([customer])
+	return {"ticket": portal_tickets.request_option(customer, service_location, item_code, offered)}
+
+
+@frappe.whitelist(methods=["POST"])
+def set_my_phones(phones: str | list = "") -> dict:
+	"""Replace the phone numbers of the customer's Contact (a JSON list; the first is the mobile)."""
+	customers = _my_customers()
+	if isinstance(phones, str):
+		try:
+			phones = frappe.parse_json(phones) if phones.strip().startswith("[") else [phones]
+		except ValueError:
+			frappe.throw(_("Phone numbers are sent as a list"))
+	return {"phones": portal_account.set_phones(customers, phones)}
+
+
+@frappe.whitelist(methods=["POST"])
+def set_my_language(language: str = "") -> dict:
+	"""The portal's language for the signed-in customer: fr or en."""
+	_my_customers()
+	return {"language": portal_account.set_language(language)}
