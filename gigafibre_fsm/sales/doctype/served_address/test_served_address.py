@@ -235,3 +235,63 @@ class TestServedAddress(IntegrationTestCase):
 	def test_a_file_without_its_columns_is_refused_whole(self):
 		with self.assertRaises(frappe.ValidationError):
 			csv_import.import_text("civic,street\n1,rue X\n")
+
+
+class TestServedAddressDataImport(IntegrationTestCase):
+	"""Frappe's Data Import (the desk's) reads the bench import's columns and saves through the
+	same controller. It commits each row (and rolls back a failed one), so this class holds no
+	other data and removes what it made."""
+
+	TOWN = "Ville-Import-des-Tests"
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.delete("Served Address", {"municipality": self.TOWN})
+		for name in frappe.get_all(
+			"Data Import", filters={"reference_doctype": "Served Address"}, pluck="name"
+		):
+			frappe.db.delete("Data Import Log", {"data_import": name})
+			frappe.delete_doc("Data Import", name, force=True)
+		frappe.db.delete("File", {"file_name": "served-addresses-test.csv"})
+		frappe.db.commit()
+
+	def test_the_desk_import_reads_the_same_columns(self):
+		from frappe.core.doctype.data_import.data_import import start_import
+
+		frappe.set_user("Administrator")
+		text = (
+			"civic,civic_end,unit,street,municipality,province,postal_code,status,expected_date,olt,pon_port\n"
+			f"2020,,,boul. Décarie,{self.TOWN},QC,h4a3j3,Served,,,\n"
+			f"2030,2040,,boul. Décarie,{self.TOWN},QC,,Soon,2027-04-01,,\n"
+			f"2050,,,boul. Décarie,{self.TOWN},QC,K1A 0B1,Served,,,\n"
+		)
+		file = frappe.get_doc(
+			{"doctype": "File", "file_name": "served-addresses-test.csv", "content": text, "is_private": 1}
+		).insert()
+		data_import = frappe.get_doc(
+			{
+				"doctype": "Data Import",
+				"reference_doctype": "Served Address",
+				"import_type": "Insert New Records",
+				"import_file": file.file_url,
+			}
+		).insert()
+		start_import(data_import.name)
+		stored = frappe.get_all(
+			"Served Address",
+			filters={"municipality": self.TOWN},
+			fields=["civic", "civic_end", "postal_code", "search_key", "status"],
+			order_by="civic",
+		)
+		self.assertEqual(
+			[tuple(r.values()) for r in stored],
+			[
+				(2020, 0, "H4A 3J3", "decarie|boulevard|", "Served"),
+				(2030, 2040, None, "decarie|boulevard|", "Soon"),
+			],
+		)
+		refused = frappe.get_all(
+			"Data Import Log", filters={"data_import": data_import.name, "success": 0}, pluck="messages"
+		)
+		self.assertEqual(len(refused), 1)
+		self.assertIn("The postal code K1A 0B1 is not in QC", refused[0])
