@@ -116,4 +116,48 @@ def import_served_addresses(context, file, dry_run=False):
 		frappe.destroy()
 
 
+def run_operator_import(folder: str, dry_run: bool, echo=click.echo) -> list[dict]:
+	"""Import an operator's export FOLDER into the connected site (the command's body, for a
+	caller that is already connected): report every row, commit unless `dry_run`."""
+	import frappe
+
+	from gigafibre_fsm.subscribers.services import migration
+
+	try:
+		results = migration.import_folder(folder, dry_run)
+	except frappe.ValidationError as e:  # the files themselves: a missing or unknown column
+		frappe.db.rollback()
+		raise click.ClickException(str(e))
+	for result in results:
+		echo(migration.describe(result, dry_run))
+	echo(migration.summary(results, dry_run))
+	if dry_run:
+		frappe.db.rollback()
+	else:
+		frappe.db.commit()
+	return results
+
+
+@gigafibre.command("import-operator-data")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what the import would do, row by row; write nothing.")
+@pass_context
+def import_operator_data(context, folder, dry_run=False):
+	"""Import an operator's customers, locations, equipment and subscriptions from the CSV files
+	in FOLDER (columns in subscribers/migration/README.md).
+
+	Idempotent: a row whose record (by its name in the export) exists updates it when it differs."""
+	import frappe
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		run_operator_import(folder, dry_run)
+	except Exception:
+		frappe.db.rollback()
+		raise
+	finally:
+		frappe.destroy()
+
+
 commands = [gigafibre]

@@ -1,0 +1,1 @@
+"""Importing an existing operator's customers, locations, equipment and subscriptions from CSV (README.md)."""

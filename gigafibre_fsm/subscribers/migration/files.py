@@ -1,0 +1,136 @@
+"""The four CSV files of an operator's export: which columns they have, read into plain rows.
+
+The columns are the seed system's field names (Customer, Address, Service Location, Service
+Equipment, Service Subscription), so that an export from it needs no renaming; README.md lists
+them. A file's problem (an unknown or missing column) stops the whole import before anything is
+planned: it is the file that is wrong, not a row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from gigafibre_fsm.errors import InvalidInput, _
+
+CUSTOMERS, LOCATIONS, EQUIPMENT, SUBSCRIPTIONS = "customers", "locations", "equipment", "subscriptions"
+# The order rows are planned and written in: a row only refers to rows of the files before it.
+KINDS = (CUSTOMERS, LOCATIONS, EQUIPMENT, SUBSCRIPTIONS)
+
+# kind -> (required columns, optional columns)
+COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+	CUSTOMERS: (
+		("name", "customer_name"),
+		("customer_type", "is_commercial", "email_id", "mobile_no", "language"),
+	),
+	LOCATIONS: (
+		("name", "customer", "address_line1", "city", "pincode"),
+		(
+			"location_name",
+			"status",
+			"address_line2",
+			"state",
+			"latitude",
+			"longitude",
+			"olt",
+			"pon_port",
+			"onu_id",
+			"onu_serial",
+			"internet_vlan",
+			"iptv_vlan",
+			"voip_vlan",
+			"management_vlan",
+			"connection_type",
+			"pppoe_username",
+			"static_ip",
+		),
+	),
+	EQUIPMENT: (
+		("name", "equipment_type", "serial_number"),
+		(
+			"status",
+			"mac_address",
+			"manufacturer",
+			"model",
+			"firmware_version",
+			"management_ip",
+			"service_location",
+			"customer",
+		),
+	),
+	SUBSCRIPTIONS: (
+		("name", "customer", "service_location", "plan_type", "plan"),
+		("status", "actual_price", "start_date", "end_date"),
+	),
+}
+
+
+def file_name(kind: str) -> str:
+	"""The file a kind of row is read from: customers → customers.csv."""
+	return f"{kind}.csv"
+
+
+@dataclass(frozen=True)
+class Row:
+	"""One data row of one file: its line in the file (the header is line 1) and its cells,
+	stripped, keyed by column."""
+
+	kind: str
+	line: int
+	cells: dict[str, str]
+
+
+def read_csv(kind: str, text: str) -> list[Row]:
+	"""The rows of one file's text. Raises InvalidInput when a column is unknown, missing or
+	repeated, so that a misspelt header never silently drops a field."""
+	required, optional = COLUMNS[kind]
+	reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+	header = next(reader, None)
+	if not header:
+		raise InvalidInput(_("{file} is empty: it needs a header row"), file=file_name(kind))
+	header = [h.strip().lower() for h in header]
+	known = set(required) | set(optional)
+	for column in header:
+		if column not in known:
+			raise InvalidInput(
+				_("{file}: unknown column {column}; the columns are {columns}"),
+				file=file_name(kind),
+				column=column,
+				columns=", ".join((*required, *optional)),
+			)
+		if header.count(column) > 1:
+			raise InvalidInput(
+				_("{file}: the column {column} appears twice"), file=file_name(kind), column=column
+			)
+	for column in required:
+		if column not in header:
+			raise InvalidInput(
+				_("{file}: the column {column} is missing"), file=file_name(kind), column=column
+			)
+	rows = []
+	for cells in reader:
+		if not any(c.strip() for c in cells):
+			continue  # blank lines, as spreadsheets leave them at the end
+		values = {column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header)}
+		rows.append(Row(kind, reader.line_num, values))
+	return rows
+
+
+def read_folder(folder: str | Path) -> dict[str, list[Row]]:
+	"""The rows of every file the folder holds (customers.csv, locations.csv, equipment.csv,
+	subscriptions.csv; any of them may be absent). Raises InvalidInput when it holds none."""
+	folder = Path(folder)
+	found = {}
+	for kind in KINDS:
+		path = folder / file_name(kind)
+		if path.is_file():
+			found[kind] = read_csv(kind, path.read_text(encoding="utf-8"))
+	if not found:
+		raise InvalidInput(
+			_("{folder} holds none of {files}"),
+			folder=str(folder),
+			files=", ".join(file_name(k) for k in KINDS),
+		)
+	return found
