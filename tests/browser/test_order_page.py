@@ -8,7 +8,9 @@ SMS and applying Stripe's event are background jobs, which need a worker this te
 
 Runs against a live site given by GIGAFIBRE_SITE_URL (see README.md), with the app's catalog
 (installed with the app, or `bench --site SITE execute
-gigafibre_fsm.sales.services.catalog.ensure_default_catalog`); skipped without it. It creates its
+gigafibre_fsm.sales.services.catalog.ensure_default_catalog`; note that ERPNext's before_tests,
+which `run-tests` runs, deletes every Item Price: give the plans their prices again after
+tier-2 runs on the same site); skipped without it. It creates its
 served address through the REST API as Administrator.
 """
 

@@ -153,9 +153,21 @@ class TestOnlineOrder(IntegrationTestCase):
 	# --- helpers ---------------------------------------------------------------------------
 
 	def prices(self, *pairs):
+		# ERPNext's before_tests deletes every Item Price: the test's own prices, made here
 		for code, rate in pairs:
 			name = frappe.db.get_value("Item Price", {"item_code": code, "price_list": catalog.price_list()})
-			frappe.db.set_value("Item Price", name, {"price_list_rate": rate, "currency": self.currency})
+			if name:
+				frappe.db.set_value("Item Price", name, {"price_list_rate": rate, "currency": self.currency})
+			else:
+				frappe.get_doc(
+					{
+						"doctype": "Item Price",
+						"item_code": code,
+						"price_list": catalog.price_list(),
+						"price_list_rate": rate,
+						"currency": self.currency,
+					}
+				).insert(ignore_permissions=True)
 
 	def served(self, civic: int, status: str, street: str = "rue de la Commande"):
 		values = {
@@ -499,3 +511,23 @@ class TestOnlineOrder(IntegrationTestCase):
 		order = frappe.get_doc("Service Order", started["order"])
 		self.assertEqual((order.customer, order.verified_channel), (customer, "Account"))
 		self.assertEqual(orders._contact(order, customer), contact.name)  # no second Contact
+
+	def test_a_slot_lost_while_paying_leaves_a_paid_order_to_finish(self):
+		"""The hold lapsed while the customer was on Stripe's page and someone else took the only
+		installer: the payment is recorded, nothing else is kept, staff finish it."""
+		order, _token, session, held = self.order_up_to_payment(phone(9), "Noa Lapointe")
+		hold = frappe.db.get_value("Service Order", order, "appointment_hold")
+		frappe.db.set_value(
+			"Appointment Hold", hold, "expires_at", frappe.utils.add_to_date(None, minutes=-1)
+		)
+		self.verify_phone(phone(10))
+		other = self.call("start_order", served_address=self.address, contact_name="Quick Other")
+		self.call("choose_plan", order=other["order"], token=other["token"], plan="FIBRE-500")
+		self.call("hold_order_slot", order=other["order"], token=other["token"], slot=held["slot"])
+		_payload, _header, (event_id, _new) = self.pay(session)
+		doc = frappe.get_doc("Service Order", order)
+		self.assertEqual(doc.status, "Needs Attention")
+		self.assertTrue(doc.payment_intent and doc.failure)
+		self.assertFalse(doc.customer or doc.dispatch_job)
+		self.assertFalse(frappe.db.exists("Customer", {"customer_name": "Noa Lapointe"}))
+		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Needs Review")
