@@ -37,7 +37,7 @@ def session_customers(page: str) -> list[str]:
 	anyone who is not a customer (staff included) is refused."""
 	if frappe.session.user == "Guest":
 		frappe.local.flags.redirect_location = f"/portal-sign-in?redirect-to={page}"
-		raise frappe.Redirect
+		raise frappe.Redirect(302)  # not 301: a browser may keep a permanent one after sign-in
 	customers = scopes.customers_of(frappe.session.user)
 	if not customers:
 		deny(_("This page is for customers"))

@@ -325,6 +325,27 @@ METHODS = {
 		({"file_url": "/private/files/perm-no-such-label.jpg", "job": "@job:A"}, OFFICE | {TECH_ON}),
 		({"file_url": "/private/files/perm-no-such-label.jpg", "job": "@job:B"}, OFFICE),
 	],
+	# Customer portal pages (/me): the customer's own actions only, no staff role (staff use the desk)
+	CP + "invoice_pdf": [
+		({"invoice": "@invoice:A"}, {CUST_A}),
+		({"invoice": "@invoice:B"}, {CUST_B}),
+		({"invoice": "perm-no-such-invoice"}, set()),
+	],
+	CP + "open_ticket": [
+		({"service_location": "@location:A", "subject": "No internet", "description": "Down"}, {CUST_A}),
+		({"service_location": "@location:B", "subject": "No internet", "description": "Down"}, {CUST_B}),
+	],
+	CP + "reply_to_ticket": [
+		({"ticket": "@ticket:A", "message": "Still down"}, {CUST_A}),
+		({"ticket": "@ticket:B", "message": "Still down"}, {CUST_B}),
+		({"ticket": "perm-no-such-ticket", "message": "Still down"}, set()),
+	],
+	CP + "request_option": [
+		({"service_location": "@location:A", "item_code": "STATIC-IP"}, {CUST_A}),
+		({"service_location": "@location:B", "item_code": "STATIC-IP"}, {CUST_B}),
+	],
+	CP + "set_my_phones": [({"phones": '["+15145550123"]'}, {CUST_A, CUST_B})],
+	CP + "set_my_language": [({"language": "fr"}, {CUST_A, CUST_B})],
 	"gigafibre_fsm.dispatch.page.dispatch_board.dispatch_board.get_board": [({"date": "@today"}, DISPATCH)],
 	"gigafibre_fsm.permissions.services.rest.get_count": [({"doctype": "Service Location"}, LOGGED_IN)],
 	"gigafibre_fsm.permissions.services.rest.search_link": [
@@ -681,6 +702,19 @@ class TestPermissionMatrix(IntegrationTestCase):
 				}
 			).name
 		}
+		r["Issue"] = {  # tickets (ERPNext Issue) of A and B, for the portal's ticket methods
+			k: _insert(
+				{
+					"doctype": "Issue",
+					"name": f"_perm-ISS-{k}",
+					"subject": f"Perm ticket {k}",
+					"status": "Open",
+					"customer": customer[k],
+					"service_location": location[k],
+				}
+			).name
+			for k in "AB"
+		}
 		r["Sign-in Challenge"] = {
 			"X": _insert(
 				{
@@ -724,6 +758,7 @@ class TestPermissionMatrix(IntegrationTestCase):
 			"invoice": lambda: r["Sales Invoice"][label],
 			"contract": lambda: r["Service Contract"][label],
 			"order": lambda: r["Service Order"][label],
+			"ticket": lambda: r["Issue"][label],
 		}[kind]()
 
 	def names_to_labels(self, doctype, names) -> set[str]:
@@ -1155,6 +1190,75 @@ class TestPermissionMatrix(IntegrationTestCase):
 			own = {v for k, v in jobs.items() if k.startswith("A" if role == CUST_A else "B")}
 			if outcome == "allowed":
 				self.assertEqual(listed, own, role)
+
+	def test_the_portal_pages_show_only_the_customers_own(self):
+		"""/me, /me/invoices, /me/services, /me/tickets, /me/account: a visitor is sent to sign
+		in, anyone but the two customers refused; each customer's page holds their own records
+		and none of the other's."""
+		import importlib
+
+		r = self.records
+		mine = {
+			"index": ("Dispatch Job", "Service Subscription"),
+			"invoices": ("Sales Invoice",),
+			"services": ("Service Location", "Service Equipment", "Service Subscription"),
+			"tickets": ("Issue", "Service Location"),
+			"account": ("Customer",),
+		}
+		kinds = (
+			"Customer",
+			"Service Location",
+			"Service Equipment",
+			"Service Subscription",
+			"Sales Invoice",
+			"Issue",
+		)
+		invoices = list(r["Sales Invoice"].values())
+		frappe.db.set_value(
+			"Sales Invoice", {"name": ("in", invoices)}, "docstatus", 1, update_modified=False
+		)
+		try:
+			for page, own_kinds in mine.items():
+				module = importlib.import_module(f"gigafibre_fsm.www.me.{page}")
+				for role in ROLES:
+					self.as_role(role)
+					frappe.local.form_dict = frappe._dict()
+					try:
+						shown = json.dumps(module.get_context(frappe._dict()), default=str)
+						outcome = "allowed"
+					except frappe.Redirect:
+						outcome = "sign in"
+					except frappe.PermissionError:
+						outcome = "refused"
+					finally:
+						frappe.set_user("Administrator")
+					expected = {GUEST: "sign in", CUST_A: "allowed", CUST_B: "allowed"}.get(role, "refused")
+					self.assertEqual(outcome, expected, (page, role))
+					if outcome != "allowed":
+						continue
+					own, other = ("A", "B") if role == CUST_A else ("B", "A")
+					for kind in kinds:
+						self.assertNotIn(r[kind][other], shown, (page, role, kind))
+					for kind in own_kinds:
+						if kind == "Dispatch Job":  # the next appointment: A's two jobs are both today at 9
+							jobs = [r[kind][own]] + ([r[kind]["A2"]] if own == "A" else [])
+							self.assertTrue(any(j in shown for j in jobs), (page, role, kind))
+						else:
+							self.assertIn(r[kind][own], shown, (page, role, kind))
+			# one record of the other customer named in the URL: refused
+			for page, key, kind in (("invoices", "invoice", "Sales Invoice"), ("tickets", "ticket", "Issue")):
+				module = importlib.import_module(f"gigafibre_fsm.www.me.{page}")
+				self.as_role(CUST_A)
+				frappe.local.form_dict = frappe._dict({key: r[kind]["B"]})
+				with self.assertRaises(frappe.PermissionError, msg=page):
+					module.get_context(frappe._dict())
+				frappe.set_user("Administrator")
+		finally:
+			frappe.local.form_dict = frappe._dict()
+			frappe.set_user("Administrator")
+			frappe.db.set_value(
+				"Sales Invoice", {"name": ("in", invoices)}, "docstatus", 0, update_modified=False
+			)
 
 	def test_device_tasks_wait_for_the_job_to_be_under_way(self):
 		"""Diagnostics through any of their jobs; a reboot only while that job is en route or
