@@ -156,6 +156,8 @@ scheduler_events = {
 		],
 	},
 	"daily": [
+		# Sales: online orders left unpaid for two days, cancelled (their slot freed)
+		"gigafibre_fsm.sales.services.orders.cancel_abandoned_orders",
 		# Customer Portal: sign-in codes and links older than a week
 		"gigafibre_fsm.customer_portal.services.sign_in.delete_old_challenges",
 		# Dispatch: each repeating series' jobs, created over the rolling horizon (one job per series)

@@ -116,7 +116,14 @@ def apply_event(event_id: str) -> str:
 	# with the payment recorded; its PaymentIntent's own events are acknowledged.
 	from gigafibre_fsm.sales.services import orders
 
-	if (for_order := orders.apply_stripe_event(event, event_id)) is not None:
+	frappe.db.savepoint("stripe_event_order")
+	try:
+		for_order = orders.apply_stripe_event(event, event_id)
+	except Exception as e:  # not even the payment could be written on the order: tried again hourly
+		frappe.db.rollback(save_point="stripe_event_order")
+		for_order = ("Failed", f"Order: {e}"[:1000])
+		frappe.clear_messages()
+	if for_order is not None:
 		status, outcome = for_order
 		frappe.db.set_value(
 			EVENT,

@@ -5,6 +5,7 @@ from gigafibre_fsm.sales.orders.catalog import FEE, OPTION, PLAN, Offer, Promoti
 from gigafibre_fsm.sales.orders.pricing import PricedLine, PricedOrder, TaxAmount, price_order
 from gigafibre_fsm.sales.orders.status import (
 	AWAITING_PAYMENT,
+	CANCELLED,
 	COMPLETED,
 	DRAFT,
 	NEEDS_ATTENTION,
@@ -19,6 +20,7 @@ from gigafibre_fsm.sales.orders.validation import OrderRequest, validate_order
 
 __all__ = [
 	"AWAITING_PAYMENT",
+	"CANCELLED",
 	"COMPLETED",
 	"DRAFT",
 	"FEE",

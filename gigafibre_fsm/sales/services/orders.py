@@ -254,6 +254,8 @@ def _address_label(served) -> str:
 
 
 def _require_editable(order) -> None:
+	if order.status == core.CANCELLED:
+		frappe.throw(_("Order {0} was cancelled: start a new order").format(order.name))
 	if order.status not in EDITABLE:
 		frappe.throw(_("Order {0} is already paid: it can no longer be changed").format(order.name))
 
@@ -1044,6 +1046,31 @@ def finish(name: str) -> dict:
 		if step.status == "Queued":
 			enqueue_step(name, step.name)
 	return {"status": frappe.db.get_value(ORDER, name, "status"), "outcome": f"Order {name}: steps again"}
+
+
+ABANDONED_AFTER_DAYS = 2  # Stripe's Checkout Sessions expire after 24 hours by default
+
+
+def cancel_abandoned_orders() -> int:
+	"""Scheduler (daily): orders left unpaid for two days are Cancelled and their hold released
+	(a payment arriving later still lands on the order, in Needs Attention). Returns how many."""
+	names = frappe.get_all(
+		ORDER,
+		filters={
+			"status": ("in", [core.DRAFT, core.AWAITING_PAYMENT]),
+			"modified": ("<", add_to_date(now_datetime(), days=-ABANDONED_AFTER_DAYS)),
+			"payment_intent": ("is", "not set"),
+		},
+		pluck="name",
+		limit=500,
+	)
+	for name in names:
+		hold = frappe.db.get_value(ORDER, name, "appointment_hold")
+		if hold and frappe.db.get_value(HOLD, hold, "status") == "Active":
+			frappe.db.set_value(HOLD, hold, "status", "Released")
+		frappe.db.set_value(ORDER, name, "status", core.CANCELLED)
+	commit_job()
+	return len(names)
 
 
 def on_dispatch_job_update(doc, method=None) -> None:

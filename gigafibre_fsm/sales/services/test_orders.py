@@ -531,3 +531,21 @@ class TestOnlineOrder(IntegrationTestCase):
 		self.assertFalse(doc.customer or doc.dispatch_job)
 		self.assertFalse(frappe.db.exists("Customer", {"customer_name": "Noa Lapointe"}))
 		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Needs Review")
+
+	def test_an_order_left_unpaid_is_cancelled_and_its_slot_freed(self):
+		self.verify_phone(phone(11))
+		started = self.call("start_order", served_address=self.address, contact_name="Left Unpaid")
+		order, token = started["order"], started["token"]
+		self.call("choose_plan", order=order, token=token, plan="FIBRE-500")
+		slot = self.call("order_slots", order=order, token=token, from_date=str(self.day))[0]["slot"]
+		self.call("hold_order_slot", order=order, token=token, slot=slot)
+		hold = frappe.db.get_value("Service Order", order, "appointment_hold")
+		self.assertEqual(orders.cancel_abandoned_orders(), 0)  # a fresh order is left alone
+		frappe.db.set_value(
+			"Service Order", order, "modified", frappe.utils.add_to_date(None, days=-3), update_modified=False
+		)
+		self.assertEqual(orders.cancel_abandoned_orders(), 1)
+		self.assertEqual(frappe.db.get_value("Service Order", order, "status"), "Cancelled")
+		self.assertEqual(frappe.db.get_value("Appointment Hold", hold, "status"), "Released")
+		with self.assertRaises(frappe.ValidationError):
+			self.call("choose_plan", order=order, token=token, plan="FIBRE-500")
