@@ -63,6 +63,10 @@ EQUIPMENT_TYPES = ("ONT", "Router", "Switch", "AP", "Decodeur")
 EQUIPMENT_STATUSES = ("En stock", "Active", "Inactive", "Defectueux", "Retourne")
 PLAN_TYPES = ("Internet", "IPTV", "VoIP", "Bundle")
 MAX_NAME = 140  # Frappe's limit on a document name
+# Columns the site fills in itself when a record is made without them (ERPNext gives a customer
+# the system's language, a location is named after its address): left empty in a file, they
+# keep what the site has instead of counting as a change on every run.
+SITE_DEFAULTED = frozenset({"language", "location_name"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _YES = {"1": 1, "yes": 1, "oui": 1, "true": 1, "0": 0, "no": 0, "non": 0, "false": 0, "": 0}
 
@@ -471,7 +475,13 @@ class _Planner:
 				),
 				"name",
 			)
-		changed = tuple(c for c in values if c != "name" and not _same(values[c], existing.get(c)))
+		changed = tuple(
+			c
+			for c in values
+			if c != "name"
+			and not (c in SITE_DEFAULTED and values[c] is None)
+			and not _same(values[c], existing.get(c))
+		)
 		statuses = ()
 		if kind == SUBSCRIPTIONS and "status" in changed:
 			try:

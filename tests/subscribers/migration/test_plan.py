@@ -44,6 +44,16 @@ def test_sample_is_all_created_then_unchanged():
 	assert [o.action for o in again] == [UNCHANGED] * 14
 
 
+def test_what_the_site_fills_in_is_kept_when_the_file_leaves_it_empty():
+	rows = files.read_folder(DATA / "sample")
+	site = site_after(plan.plan_import(rows, SiteState(plans=PLANS)))
+	site.customers["CUST-00103"]["language"] = "en"  # ERPNext's default
+	site.locations["LOC-00043"]["location_name"] = "12 chemin du Lac-Other"  # the controller's
+	assert {o.action for o in plan.plan_import(rows, site)} == {UNCHANGED}
+	site.customers["CUST-00101"]["language"] = "en"  # given in the file: changed back
+	assert one(plan.plan_import(rows, site), files.CUSTOMERS, "CUST-00101").changed == ("language",)
+
+
 def test_sample_values_are_normalised():
 	outcomes = plan.plan_import(files.read_folder(DATA / "sample"), SiteState(plans=PLANS))
 	customer = one(outcomes, files.CUSTOMERS, "CUST-00102").values
