@@ -264,7 +264,11 @@ def main() -> int:
 					t = time.perf_counter()
 					run(names)
 					results[label] = (time.perf_counter() - t, q.count, len(names))
-				print(f"{label}: {len(names)} in {results[label][0]:.1f} s", flush=True)
+				seconds, queries, items = results[label]
+				print(
+					f"{label}: {items} in {seconds:.1f} s, {items / seconds:.1f}/s, {queries / items:.1f} queries each",
+					flush=True,
+				)
 
 			measure("batched (Journal Entry)", sets["batched"], batched)
 			if "naive" in sets:

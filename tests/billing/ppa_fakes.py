@@ -24,6 +24,7 @@ class MemoryLedger:
 		self.total_calls = 0
 		self.started_batches: list[list[str]] = []  # the keys of each start_attempts write
 		self.recorded_batches: list[list[str]] = []  # the invoices of each record_charges write
+		self.refuse: set[str] = set()  # invoices whose charge the books refuse (a cancelled invoice)
 
 	def _tick(self, method: str) -> None:
 		self.calls[method] += 1
@@ -67,13 +68,19 @@ class MemoryLedger:
 
 	def record_charges(self, charged):
 		self._tick("record_charges")  # one durable write: all of it, or (killed before) none
+		refused = {
+			due.invoice: "refused by the books" for due, _n, _r in charged if due.invoice in self.refuse
+		}
 		for due, number, result in charged:
+			if due.invoice in refused:
+				continue
 			self.payments.setdefault(result.payment_intent, (due.invoice, result.amount))
 			old = self.log[due.invoice][number]
 			self.log[due.invoice][number] = Attempt(
 				due.invoice, number, old.key, SUCCEEDED, old.at, result.payment_intent
 			)
 		self.recorded_batches.append([due.invoice for due, _number, _result in charged])
+		return refused
 
 	def suspend(self, due):
 		self._tick("suspend")

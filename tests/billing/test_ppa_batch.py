@@ -162,3 +162,19 @@ def test_a_batch_talks_to_stripe_over_one_connection(stripe_api, monkeypatch):
 	opened.clear()
 	assert len(run_batch(ledger.due(), ledger, gateway, POLICY, DAY0).charged) == 10
 	assert len(api.posts("/v1/payment_intents")) == 10 and len(opened) <= 1
+
+
+def test_a_charge_the_books_refuse_is_left_for_review_and_the_rest_recorded(stripe_api):
+	api = stripe_api
+	invoices = make_invoices(api, gateway_for(api), ["pm_card_visa"] * 3)
+	ledger = MemoryLedger(invoices, datetime(2026, 12, 1))
+	ledger.refuse = {"SINV-00002"}  # cancelled between the look-up and the booking, say
+	report = run_batch(ledger.due(), ledger, gateway_for(api), POLICY, DAY0)
+	assert report.charged == ["SINV-00001", "SINV-00003"]
+	assert report.errors == {"SINV-00002": "refused by the books"}
+	assert [a.status for a in ledger.attempts("SINV-00002")] == [STARTED]  # found again next run
+	assert api.charges_for("SINV-00002") == 1
+	ledger.refuse = set()
+	report = run_batch(ledger.due(), ledger, gateway_for(api), POLICY, DAY0, now=LATER)
+	assert report.recovered == ["SINV-00002"] and len(api.posts("/v1/payment_intents")) == 3
+	assert_never_twice_and_all_recorded(api, ledger)

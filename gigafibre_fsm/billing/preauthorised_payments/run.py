@@ -74,10 +74,12 @@ class Ledger(Protocol):
 		"""Record a succeeded payment found at Stripe against the invoice, once per
 		PaymentIntent."""
 
-	def record_charges(self, charged: list[tuple[DueInvoice, int, PaymentResult]]) -> None:
+	def record_charges(self, charged: list[tuple[DueInvoice, int, PaymentResult]]) -> dict[str, str]:
 		"""Record these succeeded charges of this run (invoice, try number, result) against
 		their invoices and finish their tries as SUCCEEDED, all in one durable write; a
-		PaymentIntent recorded already (a webhook was first) is not recorded again."""
+		PaymentIntent recorded already (a webhook was first) is not recorded again. Returns
+		the invoices whose charge the books refused (invoice → why): those tries stay STARTED,
+		so the next look-up finds the charge again, and the rest of the batch is recorded."""
 
 	def suspend(self, due: DueInvoice) -> bool:
 		"""The last try failed: suspend the customer's services and tell them, in one durable
@@ -232,8 +234,12 @@ def _record_answers(answered, ledger, policy, report) -> None:
 				continue
 			succeeded.append((due, charge.number, result))
 	if succeeded:
-		ledger.record_charges(succeeded)
-		report.charged.extend(due.invoice for due, _number, _result in succeeded)
+		refused = ledger.record_charges(succeeded) or {}
+		for due, _number, _result in succeeded:
+			if due.invoice in refused:
+				report.errors[due.invoice] = refused[due.invoice]
+			else:
+				report.charged.append(due.invoice)
 	for due, charge, attempts, result, error in answered:
 		if error is not None:
 			ledger.finish_attempt(due, charge.number, ERROR, None, error)

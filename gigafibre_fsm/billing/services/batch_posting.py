@@ -99,12 +99,16 @@ def stripe_payment_of(invoice: str) -> frappe._dict | None:
 	)
 
 
-def post_charges(charges: list[tuple[str, str, int, str]]) -> dict[str, tuple[str, str]]:
+def post_charges(
+	charges: list[tuple[str, str, int, str]],
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
 	"""Book succeeded charges — (invoice, PaymentIntent, cents, currency) — in the caller's
-	transaction; returns PaymentIntent → (doctype, name) of the document that records each
-	(one already recorded, by a webhook say, is returned as it is and not booked again)."""
+	transaction. Returns PaymentIntent → (doctype, name) of the document that records each
+	(one already recorded, by a webhook say, is returned as it is and not booked again), and
+	PaymentIntent → why ERPNext refused the Payment Entry of a charge that is not a plain
+	deposit (a cancelled invoice, say): that one is left out, the rest is booked."""
 	if not charges:
-		return {}
+		return {}, {}
 	settings = billing_settings.get()
 	names = sorted({invoice for invoice, _pi, _cents, _currency in charges})
 	si = DocType("Sales Invoice")
@@ -153,11 +157,18 @@ def post_charges(charges: list[tuple[str, str, int, str]]) -> dict[str, tuple[st
 		chunk = deposit[start : start + JOURNAL_ROWS]
 		name = _journal_entry(chunk, invoices, settings)
 		booked.update({pi: (JOURNAL_ENTRY, name) for _invoice, pi, _cents, _currency in chunk})
+	refused = {}
 	for invoice, pi, cents, currency in alone:
-		booked[pi] = (payments.PAYMENT_ENTRY, payments.record_payment(invoice, pi, cents, currency))
+		frappe.db.savepoint("ppa_payment_entry")
+		try:
+			booked[pi] = (payments.PAYMENT_ENTRY, payments.record_payment(invoice, pi, cents, currency))
+		except frappe.ValidationError as e:
+			frappe.db.rollback(save_point="ppa_payment_entry")
+			frappe.clear_last_message()
+			refused[pi] = str(e) or type(e).__name__
 	if deposit:
 		_reactivate([invoice for invoice, _pi, _cents, _currency in deposit])
-	return booked
+	return booked, refused
 
 
 def _journal_entry(chunk, invoices, settings) -> str:

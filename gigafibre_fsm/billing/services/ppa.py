@@ -28,6 +28,7 @@ from gigafibre_fsm.billing.preauthorised_payments import (
 )
 from gigafibre_fsm.billing.services import batch_posting, payments, suspension
 from gigafibre_fsm.billing.services import settings as billing_settings
+from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.services.frappe_versions import commit_job, in_test
 
 ATTEMPT = "PPA Attempt"
@@ -230,7 +231,17 @@ class FrappeLedger:
 		]
 
 	def record_payment(self, due, result) -> None:
-		name = payments.record_payment(due.invoice, result.payment_intent, result.amount, result.currency)
+		frappe.db.savepoint("ppa_record_payment")
+		try:
+			name = payments.record_payment(due.invoice, result.payment_intent, result.amount, result.currency)
+		except frappe.ValidationError as e:  # a cancelled invoice, say: this invoice's error, not the run's
+			frappe.db.rollback(save_point="ppa_record_payment")
+			frappe.clear_last_message()
+			raise InvalidInput(
+				_("Payment {payment} could not be recorded: {reason}"),
+				payment=result.payment_intent,
+				reason=str(e),
+			)
 		if result.attempt:
 			key = _key_of(self._attempts.get(due.invoice, []), result.attempt)
 			if key:
@@ -238,18 +249,37 @@ class FrappeLedger:
 				frappe.db.set_value(ATTEMPT, key, field, name, update_modified=False)
 		commit_job()
 
-	def record_charges(self, charged) -> None:
+	def record_charges(self, charged) -> dict[str, str]:
 		"""The batch's succeeded charges booked (one Journal Entry per 99 invoices) and their
 		tries finished as Succeeded, in one transaction and one commit."""
-		booked = batch_posting.post_charges(
+		booked, refused = batch_posting.post_charges(
 			[(due.invoice, r.payment_intent, r.amount, r.currency) for due, _number, r in charged]
 		)
 		keys = {}
 		for due, number, result in charged:
+			if result.payment_intent in refused:
+				continue
 			keys[_key_of(self._attempts.get(due.invoice, []), number)] = (
 				result.payment_intent,
 				*booked[result.payment_intent],
 			)
+		if keys:
+			self._mark_succeeded(keys)
+		if refused:
+			frappe.log_error(
+				title=_("Pre-authorised payments not recorded"),
+				message="\n".join(f"{pi}: {why}" for pi, why in refused.items()),
+			)
+		commit_job()
+		for due, number, result in charged:
+			if result.payment_intent not in refused:
+				self._finished(due.invoice, number, SUCCEEDED, result.payment_intent)
+		return {
+			due.invoice: refused[r.payment_intent] for due, _n, r in charged if r.payment_intent in refused
+		}
+
+	def _mark_succeeded(self, keys: dict[str, tuple[str, str, str]]) -> None:
+		"""One UPDATE: each try (key → PaymentIntent, doctype and name that booked it) Succeeded."""
 		attempt = DocType(ATTEMPT)
 		intent, journal, entry = Case(), Case(), Case()
 		for key, (pi, doctype, name) in keys.items():
@@ -265,9 +295,6 @@ class FrappeLedger:
 			.set(attempt.payment_entry, entry)
 			.where(attempt.name.isin(list(keys)))
 		).run()
-		commit_job()
-		for due, number, result in charged:
-			self._finished(due.invoice, number, SUCCEEDED, result.payment_intent)
 
 	def suspend(self, due) -> bool:
 		attempts = self._attempts.get(due.invoice, [])

@@ -362,6 +362,33 @@ class TestPreauthorisedPayments(BillingCase):
 			self.assertEqual(self.outstanding(invoice), 0)
 			self.assertEqual(self.api.charges_for(invoice), 1)
 
+	def test_an_invoice_cancelled_while_its_batch_charged_leaves_the_rest_booked(self):
+		kept, cancelled = (
+			self.invoice(self.customer_with_card(f"_Test PPA Cancelled {i}")) for i in range(2)
+		)
+		gateway = self.gateway
+
+		class CancelledMeanwhile:
+			def find_payments(self, *a, **k):
+				return gateway.find_payments(*a, **k)
+
+			def charge_saved_method(self, *a, **k):
+				result = gateway.charge_saved_method(*a, **k)
+				if result.invoice == cancelled:
+					frappe.get_doc("Sales Invoice", cancelled).cancel()
+				return result
+
+		report = self.run_core([kept, cancelled], CancelledMeanwhile())
+		self.assertEqual(report.charged, [kept])
+		self.assertIn(cancelled, report.errors)
+		self.assertEqual(self.outstanding(kept), 0)
+		self.assertEqual(len(self.receipts(kept)), 1)
+		self.assertEqual(frappe.db.get_value("PPA Attempt", f"ppa:{cancelled}:1", "status"), "Started")
+		# the charge is in the log (Started) and in an Error Log for review; no longer due, never again
+		self.assertTrue(frappe.db.exists("Error Log", {"method": "Pre-authorised payments not recorded"}))
+		self.assertEqual(self.run_core([kept, cancelled]).charged, [])
+		self.assertEqual((self.api.charges_for(cancelled), self.api.charges_for(kept)), (1, 1))
+
 	def test_a_batch_payment_reactivates_what_billing_suspended(self):
 		"""The tries ran out (suspended), then the schedule allows one more and the card works: the
 		batch's Journal Entry pays the invoice and the service comes back, as a Payment Entry would."""
