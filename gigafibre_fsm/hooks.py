@@ -34,9 +34,10 @@ fixtures = [
 
 # Portal: technicians land on their jobs
 # ---------------------------------------
-role_home_page = {"Field Technician": "technician"}
+role_home_page = {"Field Technician": "technician", "Customer": "me"}  # customers: their /me pages
 standard_portal_menu_items = [
 	{"title": "My Jobs", "route": "/technician", "role": "Field Technician"},
+	{"title": "My account", "route": "/me", "role": "Customer"},
 ]
 
 # Permissions: one layer (gigafibre_fsm/permissions/) narrows every doctype of the app for
