@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from gigafibre_fsm.errors import InvalidInput
 from gigafibre_fsm.errors import _ as mark
 from gigafibre_fsm.sales.eligibility.normalise import (
+	PARTICLES,
 	STREET_TYPES,
 	Street,
 	find_postal_code,
@@ -65,6 +66,19 @@ def _strip_trailing_municipality(tokens: list[str], municipalities: Collection[s
 		if key in municipalities and _names_a_street(street):
 			return street, key
 	return tokens, ""
+
+
+def _read_street(tokens: list[str]) -> tuple[Street, ...]:
+	"""The readings of the street typed; a name cut inside a particle (`rue La` for `rue Laval`,
+	the article being dropped from keys) is read as the beginning of the name."""
+	try:
+		return tuple(parse_street(" ".join(tokens)))
+	except InvalidInput:
+		kind = STREET_TYPES.get(tokens[0], "") if len(tokens) > 1 else ""
+		rest = tokens[1:] if kind else tokens
+		if rest and all(t in PARTICLES for t in rest):
+			return (Street(" ".join(rest), kind, ""),)
+		raise
 
 
 def _names_a_street(tokens: list[str]) -> bool:
@@ -121,7 +135,7 @@ def parse_query(text: str, municipalities: Collection[str] = ()) -> AddressQuery
 	if not municipality and len(street_tokens) > 1 and street_tokens[-1] == "quebec":
 		street_tokens = street_tokens[:-1]  # the province, written out
 
-	streets = tuple(parse_street(" ".join(street_tokens))) if street_tokens else ()
+	streets = _read_street(street_tokens) if street_tokens else ()
 	if not streets and not postal:
 		raise InvalidInput(mark("Type an address: a civic number and a street, or a postal code"))
 	return AddressQuery(civic, unit, streets, municipality, postal)
