@@ -209,6 +209,7 @@ def _journal_entry(chunk, invoices, settings) -> str:
 		},
 	)
 	je.flags.ignore_permissions = True
+	je.flags.ignore_links = True  # the invoices, their customers and accounts were just read, locked
 	je.insert()
 	je.submit()
 	return je.name
