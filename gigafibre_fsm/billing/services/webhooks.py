@@ -113,7 +113,7 @@ def apply_event(event_id: str) -> str:
 	# The online order (sales/services/orders.py): a Checkout Session paid for a Service Order
 	# (metadata.order) has no invoice yet. The order records the payment, then creates the
 	# customer, the invoice and its Payment Entry in one transaction, or stays in Needs Attention
-	# with the payment recorded; its PaymentIntent's own events are acknowledged.
+	# with the payment recorded (payment_intent.succeeded carries the order too: whichever comes first).
 	from gigafibre_fsm.sales.services import orders
 
 	frappe.db.savepoint("stripe_event_order")

@@ -370,13 +370,10 @@ def _default_terms() -> str | None:
 
 def _unsaved_contract(order):
 	"""The Service Contract the order will become, not saved (no customer exists yet)."""
-	from gigafibre_fsm.sales.doctype.service_contract.service_contract import ServiceContract
-
 	if not order.plan:
 		frappe.throw(_("Choose a plan"))
 	terms_template = order.terms_template or _default_terms()
 	contract = frappe.new_doc("Service Contract")
-	assert isinstance(contract, ServiceContract)
 	contract.update(
 		{
 			"customer_name": order.contact_name,
@@ -533,8 +530,10 @@ def _options_of(order) -> dict:
 # --- the payment, from Stripe's webhook -----------------------------------------------------
 
 COMPLETING_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
-# The same payment seen from its PaymentIntent and Charge: the order records it, once.
-ECHO_EVENTS = ("payment_intent.succeeded", "charge.succeeded", "payment_intent.created")
+# The PaymentIntent carries the order too (payment_intent_data.metadata): whichever of the
+# session's or the PaymentIntent's event comes first places the order, the other finds it placed.
+PAYMENT_SUCCEEDED = "payment_intent.succeeded"
+ECHO_EVENTS = ("charge.succeeded", "payment_intent.created")
 
 
 def order_of_event(event: dict) -> str | None:
@@ -553,6 +552,16 @@ def apply_stripe_event(event: dict, event_id: str) -> tuple[str, str] | None:
 	obj = event["data"]["object"]
 	if kind in ECHO_EVENTS:
 		return "Acknowledged", f"Order {order}: its payment is recorded with the order"
+	if kind == PAYMENT_SUCCEEDED:
+		result = complete(
+			order,
+			frappe.db.get_value(ORDER, order, "checkout_session"),
+			obj.get("id"),
+			int(obj.get("amount_received") or obj.get("amount") or 0),
+			(obj.get("currency") or "").upper(),
+			event_id,
+		)
+		return ("Applied" if result["status"] != core.NEEDS_ATTENTION else "Needs Review"), result["outcome"]
 	if kind not in COMPLETING_EVENTS:
 		return None  # refunds and disputes find the order's invoice through its payment
 	if obj.get("payment_status") != "paid":

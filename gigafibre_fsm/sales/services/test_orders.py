@@ -332,6 +332,10 @@ class TestOnlineOrder(IntegrationTestCase):
 		session_obj = self.stripe.sessions[session]
 		payload2, header2 = self.stripe.signed_event("checkout.session.async_payment_succeeded", session_obj)
 		webhooks.receive(payload2, header2)
+		# and from its PaymentIntent's own event
+		intent = self.stripe.payment_intents[doc.payment_intent]
+		payload3, header3 = self.stripe.signed_event("payment_intent.succeeded", intent)
+		webhooks.receive(payload3, header3)
 		self.assertEqual(frappe.db.count("Sales Invoice", {"customer": doc.customer}), 1)
 		self.assertEqual(frappe.db.count("Dispatch Job", {"customer": doc.customer}), 1)
 		self.assertEqual(
@@ -549,3 +553,20 @@ class TestOnlineOrder(IntegrationTestCase):
 		self.assertEqual(frappe.db.get_value("Appointment Hold", hold, "status"), "Released")
 		with self.assertRaises(frappe.ValidationError):
 			self.call("choose_plan", order=order, token=token, plan="FIBRE-500")
+
+	def test_the_payment_intent_event_alone_places_the_order(self):
+		"""A webhook endpoint that only receives PaymentIntent events still places the order."""
+		order, _token, session, _held = self.order_up_to_payment(phone(12), "Pia Intent")
+		self.stripe.pay_checkout(session)  # the session's own event is never delivered
+		intent = self.stripe.payment_intents[self.stripe.sessions[session]["payment_intent"]]
+		payload, header = self.stripe.signed_event("payment_intent.succeeded", intent)
+		frappe.set_user("Guest")
+		event_id, _new = webhooks.receive(payload, header)
+		frappe.set_user("Administrator")
+		doc = frappe.get_doc("Service Order", order)
+		self.assertEqual(doc.status, "Scheduled", doc.failure)
+		self.assertEqual((doc.payment_intent, doc.checkout_session), (intent["id"], session))
+		self.assertEqual(
+			flt(frappe.db.get_value("Sales Invoice", doc.sales_invoice, "outstanding_amount")), 0
+		)
+		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Applied")
