@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import strip_html_tags
 
+from gigafibre_fsm.customer_portal.services import portal_account
 from gigafibre_fsm.permissions.services.guards import deny
 from gigafibre_fsm.services import tickets
 
@@ -89,6 +90,7 @@ def open_ticket(customer: str, service_location: str, subject: str, description:
 			"customer": customer,
 			"service_location": service_location,
 			"raised_by": _raised_by(),
+			"contact": portal_account.contact_of([customer]),  # who to answer, for staff
 		}
 	)
 	doc.insert(ignore_permissions=True)  # the caller checked the customer and the location

@@ -319,6 +319,7 @@ class TestCustomerPortalPages(IntegrationTestCase):
 			"Issue", ticket, ["customer", "service_location", "subject"], as_dict=True
 		)
 		self.assertEqual((issue.customer, issue.service_location), (self.customer["A"], self.location["A"]))
+		self.assertEqual(frappe.db.get_value("Issue", ticket, "contact"), self.contact["A"])
 		call(API + "reply_to_ticket", ticket=ticket, message="Still down")
 		context = page("tickets", ticket=ticket)
 		self.assertEqual(context.ticket.description, "Since this morning nothing")
@@ -342,7 +343,6 @@ class TestCustomerPortalPages(IntegrationTestCase):
 
 	def test_asking_for_an_option_opens_one_request(self):
 		from gigafibre_fsm.sales.services import catalog
-
 		from gigafibre_fsm.sales.services.orders import company_and_currency
 
 		catalog.ensure_default_catalog()
