@@ -424,6 +424,7 @@ def show_contract(order) -> dict:
 	).insert(ignore_permissions=True)
 	_forget_contract(order)
 	order.terms_template = contract.terms_template
+	order.terms = contract.terms  # the words accepted, kept: the template may be edited later
 	order.contract_sha256 = contracts.sha256_hex(pdf)
 	_save(order)
 	return {"html": html, "pdf_sha256": order.contract_sha256}
@@ -784,9 +785,7 @@ def _contract(order, customer: str, location: str) -> str:
 			"currency": order.currency,
 			"commitment_months": order.commitment_months or 0,
 			"terms_template": order.terms_template,
-			"terms": frappe.db.get_value("Terms and Conditions", order.terms_template, "terms")
-			if order.terms_template
-			else "",
+			"terms": order.terms or "",
 			"email": order.email,
 			"mobile": order.mobile,
 			"lines": [

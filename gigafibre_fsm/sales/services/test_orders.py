@@ -297,6 +297,8 @@ class TestOnlineOrder(IntegrationTestCase):
 		contract = frappe.get_doc("Service Contract", doc.contract)
 		self.assertEqual((contract.status, contract.accepted_via), ("Accepted", "Order"))
 		self.assertEqual(contract.accepted_pdf_sha256, doc.contract_sha256)
+		self.assertTrue(doc.terms)  # the operator's terms as they were shown, kept on the order
+		self.assertEqual(contract.terms, doc.terms)
 		self.assertEqual(contract.accepted_user_agent, "Mozilla/5.0 (Linux; Android 14) Order-Test/1.0")
 		# the first invoice, paid by the Checkout's PaymentIntent
 		si = frappe.get_doc("Sales Invoice", doc.sales_invoice)
