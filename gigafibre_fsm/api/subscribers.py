@@ -9,7 +9,7 @@ from frappe import _
 from gigafibre_fsm.permissions import policy, roles
 from gigafibre_fsm.permissions.services import guards, scopes
 from gigafibre_fsm.permissions.services.guards import require_role
-from gigafibre_fsm.subscribers.services import equipment_labels
+from gigafibre_fsm.subscribers.services import equipment_labels, migration
 
 
 def _may_use_labels(job: str | None, create: bool = False) -> None:
@@ -67,3 +67,18 @@ def create_equipment_from_label(
 	if created:
 		equipment_labels.keep_photo(name, file_doc=file_doc, content=None if file_doc else photo)
 	return {"equipment": equipment_labels.describe(name), "created": created, "job": job}
+
+
+@frappe.whitelist(methods=["POST"])
+def preview_operator_import(file_url: str) -> dict:
+	"""The dry-run report of an operator's export uploaded as a zip File (customers.csv,
+	locations.csv, equipment.csv, subscriptions.csv; columns in subscribers/migration/README.md):
+	row by row what `bench import-operator-data` would create, update or refuse, and why.
+	System Managers only; writes nothing."""
+	require_role({roles.SYSTEM_MANAGER})
+	name = frappe.db.get_value("File", {"file_url": file_url}, "name") if file_url else None
+	if not name:  # only a System Manager gets here: a missing file's name is no secret to them
+		frappe.throw(_("The file {0} was not found").format(file_url), frappe.DoesNotExistError)
+	guards.require_doc("File", name, "read")
+	content = frappe.get_doc("File", name).get_content()
+	return migration.preview_archive(content.encode() if isinstance(content, str) else content)

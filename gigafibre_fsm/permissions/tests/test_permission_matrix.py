@@ -325,6 +325,10 @@ METHODS = {
 		({"file_url": "/private/files/perm-no-such-label.jpg", "job": "@job:A"}, OFFICE | {TECH_ON}),
 		({"file_url": "/private/files/perm-no-such-label.jpg", "job": "@job:B"}, OFFICE),
 	],
+	# an operator's export (a zip) previewed before `bench import-operator-data`: System Managers only
+	"gigafibre_fsm.api.subscribers.preview_operator_import": [
+		({"file_url": "/private/files/perm-no-such-export.zip"}, {SYSMAN}),
+	],
 	# Customer portal pages (/me): the customer's own actions only, no staff role (staff use the desk)
 	CP + "invoice_pdf": [
 		({"invoice": "@invoice:A"}, {CUST_A}),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from gigafibre_fsm.errors import InvalidInput, _
 
+MAX_FILE_BYTES = 50 * 1024 * 1024  # per CSV once unzipped: a 50 MB export is ~200,000 rows
 CUSTOMERS, LOCATIONS, EQUIPMENT, SUBSCRIPTIONS = "customers", "locations", "equipment", "subscriptions"
 # The order rows are planned and written in: a row only refers to rows of the files before it.
 KINDS = (CUSTOMERS, LOCATIONS, EQUIPMENT, SUBSCRIPTIONS)
@@ -132,5 +134,52 @@ def read_folder(folder: str | Path) -> dict[str, list[Row]]:
 			_("{folder} holds none of {files}"),
 			folder=str(folder),
 			files=", ".join(file_name(k) for k in KINDS),
+		)
+	return found
+
+
+def read_zip(data: bytes) -> dict[str, list[Row]]:
+	"""The rows of the four files in a zip archive (at its top level or in one folder, as
+	"compress this folder" makes it), read in memory. Raises InvalidInput when it is not a zip,
+	holds none of the files, or a file unzips to more than MAX_FILE_BYTES."""
+	try:
+		archive = zipfile.ZipFile(io.BytesIO(data))
+	except zipfile.BadZipFile:
+		raise InvalidInput(_("The file is not a zip archive")) from None
+	members = {}
+	for info in archive.infolist():
+		parts = info.filename.replace("\\", "/").split("/")
+		kind = parts[-1].lower().removesuffix(".csv")
+		if info.is_dir() or len(parts) > 2 or parts[0] == "__MACOSX" or kind not in KINDS:
+			continue
+		if kind in members:
+			raise InvalidInput(_("The archive holds {file} twice"), file=file_name(kind))
+		members[kind] = info
+	found = {}
+	with archive:
+		for kind in (k for k in KINDS if k in members):
+			info = members[kind]
+			if info.file_size > MAX_FILE_BYTES:
+				raise InvalidInput(
+					_("{file} is larger than {size} MB once unzipped"),
+					file=file_name(kind),
+					size=MAX_FILE_BYTES // (1024 * 1024),
+				)
+			with archive.open(info) as fh:
+				raw = fh.read(MAX_FILE_BYTES + 1)  # the header's size may lie
+			if len(raw) > MAX_FILE_BYTES:
+				raise InvalidInput(
+					_("{file} is larger than {size} MB once unzipped"),
+					file=file_name(kind),
+					size=MAX_FILE_BYTES // (1024 * 1024),
+				)
+			try:
+				text = raw.decode("utf-8")
+			except UnicodeDecodeError:
+				raise InvalidInput(_("{file} is not UTF-8 text"), file=file_name(kind)) from None
+			found[kind] = read_csv(kind, text)
+	if not found:
+		raise InvalidInput(
+			_("The archive holds none of {files}"), files=", ".join(file_name(k) for k in KINDS)
 		)
 	return found

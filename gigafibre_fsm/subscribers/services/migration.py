@@ -179,11 +179,10 @@ def _write_contact(customer, email: str | None, mobile: str | None) -> None:
 		customer.db_set("customer_primary_contact", contact.name)
 	else:
 		contact = frappe.get_doc("Contact", customer.customer_primary_contact)
-		contact.email_ids, contact.phone_nos = [], []
-		if email:
-			contact.add_email(email, is_primary=True)
-		if mobile:
-			contact.add_phone(mobile, is_primary_mobile_no=True)
+		# rebuilt rather than Contact.add_email/add_phone, which skip a value already saved on
+		# the contact even when the row holding it is being replaced
+		contact.set("email_ids", [{"email_id": email, "is_primary": 1}] if email else [])
+		contact.set("phone_nos", [{"phone": mobile, "is_primary_mobile_no": 1}] if mobile else [])
 		contact.save()
 	customer.db_set({"email_id": email, "mobile_no": mobile})
 
@@ -321,6 +320,17 @@ def import_folder(folder: str, dry_run: bool = False) -> list[dict]:
 	with translated_errors():
 		rows = migration_files.read_folder(folder)
 	return import_rows(rows, dry_run)
+
+
+def preview_archive(data: bytes) -> dict:
+	"""The dry-run report of a zip of the export (the desk's upload): every row's result, its
+	line of the report in the user's language, and the summary. Writes nothing."""
+	with translated_errors():
+		rows = migration_files.read_zip(data)
+	results = import_rows(rows, dry_run=True)
+	for result in results:
+		result["report"] = describe(result, dry_run=True)
+	return {"rows": results, "summary": summary(results, dry_run=True)}
 
 
 def describe(result: dict, dry_run: bool) -> str:

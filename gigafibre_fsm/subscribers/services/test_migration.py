@@ -4,8 +4,10 @@
 `import-operator-data` command calls, which commits as the command does; every test starts
 from a site without the sample's records and leaves none behind."""
 
+import io
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 from unittest.mock import patch
 
@@ -15,7 +17,7 @@ from frappe.model.naming import NamingSeries
 from gigafibre_fsm.commands import run_operator_import
 from gigafibre_fsm.subscribers.services import migration
 from gigafibre_fsm.tests import IntegrationTestCase
-from gigafibre_fsm.tests.factories import make_plan
+from gigafibre_fsm.tests.factories import make_plan, make_user
 
 SAMPLE = Path(frappe.get_app_path("gigafibre_fsm")).parent / "tests" / "data" / "migration" / "sample"
 CUSTOMERS = ("CUST-00101", "CUST-00102", "CUST-00103")
@@ -142,9 +144,17 @@ class TestOperatorImport(IntegrationTestCase):
 			path.write_text(path.read_text().replace("FIBRE-500-TV,Suspended", "FIBRE-500-TV,Active"))
 			path = Path(folder) / "locations.csv"
 			path.write_text(path.read_text().replace("J8B1A1", "J8B 1A2"))
+			path = Path(folder) / "customers.csv"
+			path.write_text(path.read_text().replace("514 555-0142", "514 555-0177"))
 			results, lines = run(folder)
 		changed = {r["name"]: r for r in results if r["action"] != "unchanged"}
-		self.assertEqual(set(changed), {"SUB-00010", "LOC-00043"})
+		self.assertEqual(set(changed), {"SUB-00010", "LOC-00043", "CUST-00101"})
+		self.assertEqual(changed["CUST-00101"]["changed"], ["mobile_no"])
+		customer = frappe.get_doc("Customer", "CUST-00101")
+		contact = frappe.get_doc("Contact", customer.customer_primary_contact)
+		self.assertEqual((contact.mobile_no, customer.mobile_no), ("+15145550177", "+15145550177"))
+		self.assertEqual([p.phone for p in contact.phone_nos], ["+15145550177"])
+		self.assertEqual(contact.email_id, "marie-eve.tremblay@example.com")
 		self.assertIn(
 			"subscriptions.csv, line 3: updated Service Subscription SUB-00010: status (status: Active)",
 			lines,
@@ -202,3 +212,52 @@ class TestOperatorImport(IntegrationTestCase):
 				run(folder)
 		self.assertIn("unknown column colour", str(raised.exception))
 		self.assertFalse(frappe.db.exists("Customer", "C-1"))
+
+	def test_a_system_manager_previews_an_uploaded_zip_and_nothing_is_written(self):
+		from gigafibre_fsm.api.subscribers import preview_operator_import
+
+		buffer = io.BytesIO()
+		with zipfile.ZipFile(buffer, "w") as archive:
+			for path in SAMPLE.glob("*.csv"):
+				text = path.read_text()
+				if path.name == "equipment.csv":
+					text = text.replace("a4-91-b1-01-02-03", "a4-91-b1-01-02")
+				archive.writestr(f"export/{path.name}", text)
+		try:
+			manager = make_user("migration.manager@example.com", "System Manager")
+			dispatcher = make_user("migration.dispatcher@example.com", "Dispatcher")
+			frappe.set_user(manager)  # the manager's own upload (a private File is its owner's)
+			upload = frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": "operator-export.zip",
+					"is_private": 1,
+					"content": buffer.getvalue(),
+				}
+			).insert()
+			frappe.set_user(dispatcher)
+			with self.assertRaises(frappe.PermissionError):
+				preview_operator_import(upload.file_url)
+			frappe.set_user(manager)
+			frappe.local.lang = "fr"
+			report = preview_operator_import(upload.file_url)
+			with self.assertRaises(frappe.DoesNotExistError):
+				preview_operator_import("/private/files/no-such-export.zip")
+		finally:
+			frappe.set_user("Administrator")
+			frappe.local.lang = "en"
+		self.assertEqual(len(report["rows"]), 14)
+		refused = [r for r in report["rows"] if r["action"] == "refuse"]
+		self.assertEqual([r["name"] for r in refused], ["EQP-00018"])
+		self.assertTrue(
+			refused[0]["report"].startswith(
+				"equipment.csv, ligne 3 : refusée (mac_address) : a4-91-b1-01-02 n'est pas"
+			)
+		)
+		self.assertEqual(
+			report["summary"],
+			"Simulation, rien n'a été écrit : 13 créées, 0 mises à jour, 0 inchangées, 1 refusées",
+		)
+		self.assertFalse(frappe.db.exists("Customer", "CUST-00101"))
+		upload.delete(ignore_permissions=True)
+		frappe.db.commit()

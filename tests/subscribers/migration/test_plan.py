@@ -239,3 +239,41 @@ def test_lookups_name_every_reference():
 	assert "LOC-00041" in found.names[files.LOCATIONS]
 	assert "HWTCA94196B7" in found.serials and "00:E0:FC:12:34:57" in found.macs
 	assert found.plans == set(PLANS)
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+	import io
+	import zipfile
+
+	buffer = io.BytesIO()
+	with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+		for name, data in entries.items():
+			archive.writestr(name, data)
+	return buffer.getvalue()
+
+
+def test_a_zip_of_the_folder_reads_as_the_folder():
+	sample = DATA / "sample"
+	entries = {f"export/{p.name}": p.read_bytes() for p in sample.glob("*.csv")}
+	entries["__MACOSX/export/._customers.csv"] = b"\x00\x05"
+	assert files.read_zip(zipped(entries)) == files.read_folder(sample)
+	top = {p.name: p.read_bytes() for p in sample.glob("*.csv")}
+	assert files.read_zip(zipped(top)) == files.read_folder(sample)
+
+
+@pytest.mark.parametrize(
+	"data, message",
+	[
+		(b"not a zip", "not a zip archive"),
+		(zipped({"notes.txt": b"hello"}), "holds none of"),
+		(zipped({"a/customers.csv": b"x", "customers.csv": b"x"}), "holds customers.csv twice"),
+		(zipped({"customers.csv": "name,customer_name\n1,é\n".encode("latin-1")}), "not UTF-8"),
+		(
+			zipped({"customers.csv": b"name,customer_name\n" + b" " * (files.MAX_FILE_BYTES + 1)}),
+			"larger than 50 MB",
+		),
+	],
+)
+def test_a_wrong_zip(data, message):
+	with pytest.raises(InvalidInput, match=message):
+		files.read_zip(data)
