@@ -5,6 +5,9 @@ a Communication on the ticket, received from the customer, as an e-mail reply wo
 answer from the desk, and their answers (sent Communications) show in the thread.
 """
 
+import re
+from html import unescape
+
 import frappe
 from frappe import _
 from frappe.utils import strip_html_tags
@@ -47,11 +50,11 @@ def ticket(customers: list[str], name: str) -> dict:
 		deny(_("This ticket is not yours"))
 	row.status_label = _(row.status)
 	row.is_open = row.status in tickets.OPEN_TICKET_STATUSES
-	row.description = strip_html_tags(row.description or "")
+	row.description = as_text(row.description)
 	row.thread = [
 		{
 			"from_us": c.sent_or_received == "Sent",
-			"content": strip_html_tags(c.content or ""),
+			"content": as_text(c.content),
 			"when": c.communication_date,
 		}
 		for c in frappe.get_all(
@@ -69,8 +72,9 @@ def ticket(customers: list[str], name: str) -> dict:
 
 
 def _text(value, missing: str, limit: int) -> str:
-	"""The text typed, without markup; `missing` (translated) when there is none."""
-	text = strip_html_tags(value or "").strip() if isinstance(value, str) else ""
+	"""The text typed, as typed (it is stored escaped and shown as text); `missing`
+	(translated) when there is none."""
+	text = value.strip() if isinstance(value, str) else ""
 	if not text:
 		frappe.throw(missing)
 	if len(text) > limit:
@@ -150,6 +154,13 @@ def request_option(customer: str, service_location: str, item_code: str, offered
 
 def _option_subject(option: dict) -> str:
 	return _("Add an option: {0}").format(option["item_name"])[:MAX_SUBJECT]
+
+
+def as_text(html: str | None) -> str:
+	"""A ticket's HTML (the customer's escaped text, or staff's e-mail) as the plain text it
+	says: line breaks kept, tags dropped, entities decoded (the page escapes it again)."""
+	text = re.sub(r"<br\s*/?>|</p>|</div>", "\n", html or "", flags=re.IGNORECASE)
+	return unescape(strip_html_tags(text)).strip()
 
 
 def _raised_by() -> str:

@@ -322,7 +322,7 @@ class TestCustomerPortalPages(IntegrationTestCase):
 		self.assertEqual(frappe.db.get_value("Issue", ticket, "contact"), self.contact["A"])
 		call(API + "reply_to_ticket", ticket=ticket, message="Still down")
 		context = page("tickets", ticket=ticket)
-		self.assertEqual(context.ticket.description, "Since this morning nothing")
+		self.assertEqual(context.ticket.description, "Since this morning <b>nothing</b>")
 		self.assertEqual([m["content"] for m in context.ticket.thread], ["Still down"])
 		self.assertIn(ticket, [t.name for t in page("tickets").tickets])
 		# B: neither A's ticket nor A's location
@@ -340,6 +340,33 @@ class TestCustomerPortalPages(IntegrationTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			call(API + "open_ticket", service_location=self.location["A"], subject="  ", description="y")
 		self.assertEqual(frappe.db.count("Issue", {"customer": self.customer["A"]}), before)
+
+	def test_the_customers_text_is_shown_as_text(self):
+		"""A subject or message with markup is shown escaped in the rendered page."""
+		from frappe.website.serve import get_response
+
+		self.as_("A")
+		ticket = call(
+			API + "open_ticket",
+			service_location=self.location["A"],
+			subject='"><svg onload=alert(1)',
+			description="<script>alert(2)</script> slow",
+		)["ticket"]
+		call(API + "reply_to_ticket", ticket=ticket, message='<img src=x onerror="alert(3)">')
+		from werkzeug.test import EnvironBuilder
+		from werkzeug.wrappers import Request
+
+		environ = EnvironBuilder(method="GET", path="/me/tickets", query_string={"ticket": ticket})
+		frappe.local.request = Request(environ.get_environ())
+		frappe.local.form_dict = frappe._dict(ticket=ticket)
+		try:
+			html = get_response("me/tickets").get_data(as_text=True)
+		finally:
+			frappe.local.form_dict = frappe._dict()
+		self.assertIn("&lt;svg onload=alert(1)", html)
+		self.assertIn("&lt;img src=x", html)  # what they wrote, shown as text
+		for raw in ("<svg onload", "<script>alert(2)", "<img src=x"):
+			self.assertNotIn(raw, html)
 
 	def test_asking_for_an_option_opens_one_request(self):
 		from gigafibre_fsm.sales.services import catalog

@@ -19,7 +19,8 @@ def get_context(context):
 	context.back = "/me/tickets" if name else "/me"
 	if name:
 		context.ticket = portal_tickets.ticket(customers, name)
-		portal.page_context(context, context.ticket.subject)
+		# the subject is the customer's text: escaped once here, for the <title>, meta tags and <h1>
+		portal.page_context(context, frappe.utils.escape_html(context.ticket.subject))
 		return context
 	portal.page_context(context, _("Support"))
 	context.ticket = None
