@@ -23,8 +23,11 @@ MUNICIPALITIES_CACHE = "gigafibre:served-address-municipalities"
 
 
 def municipalities() -> frozenset[str]:
-	"""The keys of the municipalities served (cached ten minutes; a new one clears the cache)."""
-	cached = frappe.cache.get_value(MUNICIPALITIES_CACHE)
+	"""The keys of the municipalities served (cached ten minutes; a new one clears the cache).
+
+	Read with `expires=True`: a value stored with an expiry is not kept in Frappe's per-process
+	cache, which would otherwise keep answering the miss it saw first."""
+	cached = frappe.cache.get_value(MUNICIPALITIES_CACHE, expires=True)
 	if cached is None:
 		table = frappe.qb.DocType(DOCTYPE)
 		cached = [
@@ -36,7 +39,7 @@ def municipalities() -> frozenset[str]:
 
 def forget_municipalities(key: str | None = None) -> None:
 	"""Clear the cached municipalities if `key` is not among them (or always, without a key)."""
-	cached = frappe.cache.get_value(MUNICIPALITIES_CACHE)
+	cached = frappe.cache.get_value(MUNICIPALITIES_CACHE, expires=True)
 	if cached is not None and (key is None or key not in cached):
 		frappe.cache.delete_value(MUNICIPALITIES_CACHE)
 

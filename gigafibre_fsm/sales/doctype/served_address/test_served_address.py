@@ -5,6 +5,7 @@ eligibility check called as Guest over the request path (what they show, bad inp
 limit), the search reading the index, and the CSV import (idempotent, dry run, bad rows)."""
 
 import random
+import unittest.mock
 from contextlib import contextmanager
 
 import frappe
@@ -161,6 +162,14 @@ class TestServedAddress(IntegrationTestCase):
 		answer = call("check_eligibility", served_address="ADR-9999999")
 		self.assertEqual(answer["found"], False)
 		self.assertIn("not found", answer["message"])
+
+	def test_the_served_municipalities_are_read_once_then_cached(self):
+		search.forget_municipalities()
+		self.assertIn("st adele tests", search.municipalities())
+		with unittest.mock.patch.object(frappe.qb, "from_", side_effect=AssertionError("read again")):
+			self.assertIn("st adele tests", search.municipalities())  # from the cache
+		served(5, "rue Nouvelle", municipality="Ville-Nouvelle-des-Tests")  # a new town clears it
+		self.assertIn("ville nouvelle tests", search.municipalities())
 
 	def test_the_search_is_rate_limited_per_ip(self):
 		ip = f"203.0.113.{random.randint(1, 254)}"
