@@ -607,7 +607,9 @@ def complete(
 	return place(name, amount_cents, currency)
 
 
-def place(name: str, amount_cents: int | None = None, currency: str | None = None) -> dict:
+def place(
+	name: str, amount_cents: int | None = None, currency: str | None = None, unscheduled_ok: bool = False
+) -> dict:
 	"""Create the customer's records for a paid order, all or nothing (a savepoint)."""
 	frappe.db.savepoint("service_order_placing")
 	user = frappe.session.user
@@ -616,7 +618,7 @@ def place(name: str, amount_cents: int | None = None, currency: str | None = Non
 	frappe.set_user("Administrator")
 	try:
 		order = frappe.get_doc(ORDER, name)
-		placed = _place(order, amount_cents, currency)
+		placed = _place(order, amount_cents, currency, unscheduled_ok)
 	except Exception as e:
 		frappe.set_user(user)
 		frappe.db.rollback(save_point="service_order_placing")
@@ -635,7 +637,7 @@ def place(name: str, amount_cents: int | None = None, currency: str | None = Non
 	}
 
 
-def _place(order, amount_cents: int | None, currency: str | None):
+def _place(order, amount_cents: int | None, currency: str | None, unscheduled_ok: bool = False):
 	paid = amount_cents if amount_cents is not None else to_cents(order.amount_paid or 0, order.currency)
 	currency = currency or order.currency
 	if currency != order.currency or paid != to_cents(order.grand_total, order.currency):
@@ -677,7 +679,7 @@ def _place(order, amount_cents: int | None, currency: str | None):
 	contract = _contract(order, customer, location.name)
 	invoice = _invoice(order, customer, paid)
 	entry = payments.record_payment(invoice, order.payment_intent, paid, currency)
-	job = _book_installation(order, customer, location.name)
+	job = _book_installation(order, customer, location.name, unscheduled_ok)
 	order.reload()
 	order.update(
 		{
@@ -863,7 +865,7 @@ def _invoice(order, customer: str, paid_cents: int) -> str:
 	return si.name
 
 
-def _book_installation(order, customer: str, location: str) -> str:
+def _book_installation(order, customer: str, location: str, unscheduled_ok: bool = False) -> str:
 	from gigafibre_fsm.dispatch.services import appointment_slots
 
 	hold = frappe.get_doc(HOLD, order.appointment_hold)
@@ -871,12 +873,33 @@ def _book_installation(order, customer: str, location: str) -> str:
 		return hold.dispatch_job
 	with print_language(order.language or "fr"):
 		subject = _("Installation: order {0}").format(order.name)
-	return appointment_slots.book_new_job(
-		hold,
-		subject,
-		customer=customer,
-		service_location=location,
-	)
+	if not unscheduled_ok:
+		return appointment_slots.book_new_job(hold, subject, customer=customer, service_location=location)
+	frappe.db.savepoint("service_order_booking")
+	try:
+		return appointment_slots.book_new_job(hold, subject, customer=customer, service_location=location)
+	except frappe.ValidationError:
+		# staff finishing a paid order whose slot was lost meanwhile: the installation goes to
+		# dispatch unscheduled (they call the customer), rather than the order staying unplaced
+		frappe.db.rollback(save_point="service_order_booking")
+		frappe.clear_messages()
+		if frappe.db.get_value(HOLD, hold.name, "status") == "Active":
+			frappe.db.set_value(HOLD, hold.name, "status", "Released")
+		job = frappe.get_doc(
+			{
+				"doctype": "Dispatch Job",
+				"subject": subject,
+				"status": "Open",
+				"job_type": INSTALLATION_JOB_TYPE,
+				"customer": customer,
+				"service_location": location,
+				"duration_minutes": INSTALLATION_MINUTES,
+				"required_tags": [
+					{"tag": t["tag"], "level": t["level"], "required": 1} for t in INSTALLATION_TAGS
+				],
+			}
+		)
+		return job.insert(ignore_permissions=True).name
 
 
 # --- provisioning steps: visible, retried background jobs -----------------------------------
@@ -963,8 +986,9 @@ def _after_steps(order: str) -> None:
 	steps = frappe.get_all(
 		"Service Order Step", filters={"parent": order, "parenttype": ORDER}, pluck="status"
 	)
-	status = frappe.db.get_value(ORDER, order, "status")
-	if steps and all(s == "Done" for s in steps) and status == core.PROVISIONING:
+	status, job = frappe.db.get_value(ORDER, order, ["status", "dispatch_job"])
+	scheduled = bool(job and frappe.db.get_value("Dispatch Job", job, "scheduled_date"))
+	if steps and all(s == "Done" for s in steps) and status == core.PROVISIONING and scheduled:
 		frappe.db.set_value(ORDER, order, "status", core.SCHEDULED)
 
 
@@ -1045,7 +1069,7 @@ def finish(name: str) -> dict:
 	if not order.payment_intent:
 		frappe.throw(_("Order {0} has no recorded payment").format(name))
 	if not order.customer or not order.dispatch_job:
-		return place(name)
+		return place(name, unscheduled_ok=True)
 	for step in order.steps:
 		if step.status in ("Failed", "Retrying"):
 			frappe.db.set_value("Service Order Step", step.name, {"status": "Queued", "tries": 0})
@@ -1082,7 +1106,13 @@ def cancel_abandoned_orders() -> int:
 
 
 def on_dispatch_job_update(doc, method=None) -> None:
-	"""Dispatch Job on_update: the installation done completes its order."""
+	"""Dispatch Job on_update: the installation done completes its order; an installation that
+	dispatch schedules (one placed unscheduled by staff's Finish) makes its order Scheduled."""
+	if doc.status in ("Assigned", "En Route", "In Progress") and doc.scheduled_date:
+		waiting = frappe.db.get_value(ORDER, {"dispatch_job": doc.name, "status": core.PROVISIONING})
+		if waiting:
+			_after_steps(waiting)
+		return
 	if doc.status != "Completed" or not doc.customer:
 		return
 	order = frappe.db.get_value(

@@ -537,6 +537,22 @@ class TestOnlineOrder(IntegrationTestCase):
 		self.assertFalse(doc.customer or doc.dispatch_job)
 		self.assertFalse(frappe.db.exists("Customer", {"customer_name": "Noa Lapointe"}))
 		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Needs Review")
+		# Finish: the order is placed, its installation goes to dispatch unscheduled
+		orders.finish(order)
+		doc.reload()
+		self.assertEqual(doc.status, "Provisioning", doc.failure)
+		self.assertEqual(
+			flt(frappe.db.get_value("Sales Invoice", doc.sales_invoice, "outstanding_amount")), 0
+		)
+		job = frappe.get_doc("Dispatch Job", doc.dispatch_job)
+		self.assertEqual((job.status, job.scheduled_date, job.customer), ("Open", None, doc.customer))
+		# dispatch books it: the order is Scheduled
+		job.update(
+			{"status": "Assigned", "scheduled_date": self.day + timedelta(days=1), "start_time": "13:00"}
+		)
+		job.technician = self.tech
+		job.save(ignore_permissions=True)
+		self.assertEqual(frappe.db.get_value("Service Order", order, "status"), "Scheduled")
 
 	def test_an_order_left_unpaid_is_cancelled_and_its_slot_freed(self):
 		self.verify_phone(phone(11))

@@ -1,8 +1,9 @@
 """Finding served addresses as a person types them, and telling whether one is served.
 
-The shell of the eligibility core: read the query (core), scan the indexes for candidates
-(`search_key` prefix and civic range, or postal code: never a table scan), rank them (core),
-answer with what a guest may see (no OLT or PON port unless the caller may read the record).
+The shell of the eligibility core: read the query (core), scan the indexes for candidates in
+one statement (the civic number then the street key's prefix, the civic ranges holding it, or
+a postal code: never the table), rank them (core), answer with what a guest may see (no OLT or
+PON port unless the caller may read the record).
 """
 
 from functools import reduce
@@ -45,7 +46,7 @@ def forget_municipalities(key: str | None = None) -> None:
 
 
 def candidates(scan: matching.Scan) -> list[dict]:
-	"""The rows `scan` reads: index range scans only (see matching.Scan), SCAN_LIMIT each."""
+	"""The rows `scan` reads (see matching.Scan), at most SCAN_LIMIT: index range scans only."""
 	table = frappe.qb.DocType(DOCTYPE)
 	fields = [
 		table.name,
