@@ -283,8 +283,9 @@ def _trailing_type(tokens: list[str]) -> str:
 
 
 def parse_street(text: str) -> list[Street]:
-	"""The readings of a street as written, most likely first (one, or two when a leading word
-	may be its type or part of its name: `Côte-des-Neiges` is the name of a chemin).
+	"""The readings of a street as written, most likely first: one, or more when a leading word
+	may be its type or part of its name (`Côte-des-Neiges` is the name of a chemin), or when
+	the last word may be a direction or a type still being typed (`Jarry Ea`).
 
 	French order puts the type first (`boul. Saint-Laurent O`), English order last
 	(`Saint-Laurent Blvd W`); a direction is the last word. A type word with no name beside it

@@ -6,7 +6,8 @@ acceptance; `dispatch/appointment_slots`: holds); this module loads and saves.
 
 Before the payment a Service Order is all there is: the person is not a customer yet. They
 prove their phone or e-mail with the sign-in code or link (`customer_portal`), which leaves a
-sealed identity in their browser; `start` refuses anyone without it. The order answers to a
+sealed identity in their browser; `start` refuses anyone without it (or without being signed in
+as a customer, when the code found their Contact). The order answers to a
 secret token (only its hash is stored) that the page keeps: every later step sends it back.
 
 The contract is made from the contract print format in the order's language (a Service Contract
@@ -14,8 +15,9 @@ not yet saved: there is no customer to save it for), stored as a private File on
 accepted through the contracts core on those exact bytes (SHA-256, time, IP, browser, name).
 
 Paying is a Stripe Checkout Session whose metadata carries the order. Stripe's
-`checkout.session.completed` reaches `billing/services/webhooks.apply_event`, which hands it to
-`apply_stripe_event` here: in ONE transaction (a savepoint) the Customer, Contact, Address,
+`checkout.session.completed` (or the PaymentIntent's `payment_intent.succeeded`, whichever comes
+first) reaches `billing/services/webhooks.apply_event`, which hands it to `apply_stripe_event`
+here: in ONE transaction (a savepoint) the Customer, Contact, Address,
 Service Location, Service Subscription (Pending), the Service Contract (Accepted, the File the
 person accepted), the Sales Invoice and its Payment Entry, and the installation Dispatch Job
 from the hold; the provisioning steps are enqueued after the commit as visible, retried jobs.

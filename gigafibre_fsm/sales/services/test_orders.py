@@ -588,3 +588,33 @@ class TestOnlineOrder(IntegrationTestCase):
 			flt(frappe.db.get_value("Sales Invoice", doc.sales_invoice, "outstanding_amount")), 0
 		)
 		self.assertEqual(frappe.db.get_value("Stripe Event", event_id, "status"), "Applied")
+
+	def test_a_provisioning_step_that_fails_is_retried_visibly(self):
+		"""No fibre drop recorded for the address yet: the Network Port step waits and retries;
+		once the NOC records it, the next try is done and the order is Scheduled."""
+		frappe.db.set_value("Served Address", self.address, {"olt": None, "pon_port": None})
+		order, _token, session, _held = self.order_up_to_payment(phone(13), "Rémi Réseau")
+		self.pay(session)
+		doc = frappe.get_doc("Service Order", order)
+		self.assertEqual(doc.status, "Provisioning")
+		step = next(s for s in doc.steps if s.step == "Network Port")
+		self.assertEqual((step.status, step.tries), ("Retrying", 1))
+		self.assertTrue(step.last_error and step.next_try_at)
+		self.assertEqual(orders.retry_due_steps(), 0)  # not due yet (5 minutes)
+		frappe.db.set_value("Served Address", self.address, {"olt": OLT, "pon_port": "0/1/3"})
+		frappe.db.set_value(
+			"Service Order Step", step.name, "next_try_at", frappe.utils.add_to_date(None, minutes=-1)
+		)
+		self.assertEqual(orders.retry_due_steps(), 1)
+		doc.reload()
+		step = next(s for s in doc.steps if s.step == "Network Port")
+		self.assertEqual((step.status, step.tries, doc.status), ("Done", 2, "Scheduled"))
+		self.assertEqual(frappe.db.get_value("Service Location", doc.service_location, "olt"), OLT)
+		# the last try that fails marks the step Failed and the order Needs Attention
+		frappe.db.set_value("Served Address", self.address, {"olt": None, "pon_port": None})
+		frappe.db.set_value(
+			"Service Order Step", step.name, {"status": "Retrying", "tries": orders.MAX_STEP_TRIES - 1}
+		)
+		frappe.db.set_value("Service Order", order, "status", "Provisioning")
+		self.assertEqual(orders.run_step(order, step.name), "Failed")
+		self.assertEqual(frappe.db.get_value("Service Order", order, "status"), "Needs Attention")
