@@ -75,8 +75,17 @@ def home(customers: list[str]) -> dict:
 		"overdue": any(i.due_date and getdate(i.due_date) < getdate(nowdate()) for i in invoices),
 		"next_appointment": next_appointment(customers),
 		"services": subscriptions(customers),
+		"connection": _connection(customers),
 		"pages": [{"route": route, "label": _(label)} for route, label in PAGES],
 	}
+
+
+def _connection(customers: list[str]) -> dict | None:
+	"""The worst light of the customer's places (None without equipment)."""
+	places = [p for p in locations(customers) if p.equipment]
+	if not places:
+		return None
+	return light_dict(health.worst(health.Light(p.light["colour"], p.light["reason_key"]) for p in places))
 
 
 def default_currency() -> str:

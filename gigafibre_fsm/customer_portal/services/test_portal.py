@@ -191,6 +191,7 @@ class TestCustomerPortalPages(IntegrationTestCase):
 		self.assertEqual(home["next_appointment"]["name"], self.job["A"])
 		self.assertEqual([s.name for s in home["services"]], [self.subscription["A"]])
 		self.assertIn("/appointments", [p["route"] for p in home["pages"]])
+		self.assertEqual(home["connection"]["colour"], "orange")  # its ONT at -26 dBm
 
 	def test_services_and_the_health_light(self):
 		self.as_("A")
