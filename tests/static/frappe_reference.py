@@ -52,7 +52,15 @@ STANDARD_FIELDS = {
 	"Subscription": {"party_type", "party", "company", "status", "start_date", "end_date"},
 	"Issue": {"subject", "customer", "customer_name", "status", "priority", "raised_by", "issue_type"},
 	"Sales Invoice": {"customer", "customer_name", "posting_date", "due_date", "company"},
-	"Contact": {"first_name", "last_name", "email_id", "mobile_no", "phone", "is_primary_contact", "unsubscribed"},
+	"Contact": {
+		"first_name",
+		"last_name",
+		"email_id",
+		"mobile_no",
+		"phone",
+		"is_primary_contact",
+		"unsubscribed",
+	},
 }
 
 # Roles Frappe and ERPNext create.
