@@ -105,6 +105,7 @@ def request_option(service_location: str, item_code: str = "") -> dict:
 @frappe.whitelist(methods=["POST"])
 def set_my_phones(phones: str | list = "") -> dict:
 	"""Replace the phone numbers of the customer's Contact (a JSON list; the first is the mobile)."""
+	guards.require_login()
 	customers = _my_customers()
 	if isinstance(phones, str):
 		try:
@@ -117,5 +118,6 @@ def set_my_phones(phones: str | list = "") -> dict:
 @frappe.whitelist(methods=["POST"])
 def set_my_language(language: str = "") -> dict:
 	"""The portal's language for the signed-in customer: fr or en."""
+	guards.require_login()
 	_my_customers()
 	return {"language": portal_account.set_language(language)}

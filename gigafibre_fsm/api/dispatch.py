@@ -147,8 +147,8 @@ def set_my_job_status(job: str, status: str) -> dict:
 
 
 def _require_rebooking(job: str):
-	"""A dispatcher, or the job's customer while the appointment may still be changed online."""
-	require_role(roles.REBOOKING)
+	"""A dispatcher, or the job's customer while the appointment may still be changed online
+	(after `require_role(roles.REBOOKING)`)."""
 	guards.require_doc("Dispatch Job", job)
 	doc = frappe.get_doc("Dispatch Job", job)
 	staff = bool(set(roles.DISPATCH) & set(frappe.get_roles())) or frappe.session.user == "Administrator"
@@ -165,6 +165,7 @@ def _job_location(doc):
 @rate_limit(limit=60, seconds=60)  # per IP: each offer ranks every technician on every day
 def appointment_slots_for_job(job: str, from_date: str | None = None) -> list[dict]:
 	"""The arrival windows this appointment can move to (a customer sees windows, never people)."""
+	require_role(roles.REBOOKING)
 	doc, staff = _require_rebooking(job)
 	return appointment_slots.offer(
 		doc.required_tags,
@@ -183,6 +184,7 @@ def hold_appointment_slot(
 ) -> dict:
 	"""Keep `slot` for this appointment for a few minutes; a previous hold of the caller (with
 	its token) is released in the same step."""
+	require_role(roles.REBOOKING)
 	doc, staff = _require_rebooking(job)
 	if replaces_hold:
 		appointment_slots.held(replaces_hold, token)
@@ -206,6 +208,7 @@ def hold_appointment_slot(
 def reschedule_appointment(job: str, hold: str, token: str) -> dict:
 	"""Move appointment `job` to the slot held by `hold` (its secret `token` proves it is the
 	caller's hold, and it must be a hold for this job)."""
+	require_role(roles.REBOOKING)
 	_require_rebooking(job)
 	held = appointment_slots.held(hold, token)
 	if held.reschedules_job != job:
@@ -229,6 +232,7 @@ def release_appointment_hold(hold: str, token: str) -> None:
 @frappe.whitelist(methods=["POST"])
 def cancel_appointment(job: str) -> dict:
 	"""Cancel an appointment: a dispatcher at any time, the customer within the policy."""
+	require_role(roles.REBOOKING)
 	_doc, staff = _require_rebooking(job)
 	appointment_slots.cancel(job, by_staff=staff)
 	return {"job": job, "status": "Cancelled"}

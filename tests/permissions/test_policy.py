@@ -183,15 +183,26 @@ GUEST_AUTHORITY = {
 	"twilio_inbound": "Twilio's signature",
 	"uptime_kuma": "the shared secret",
 	"stripe_webhook": "Stripe's signature (5 minutes' tolerance)",
+	# eligibility: public data (an address and its status, never its OLT or PON port), rate-limited
+	"search_addresses": "none: answers what the operator publishes",
+	"check_eligibility": "none: answers what the operator publishes",
+	"accept_contract": "the contract link's token (256-bit, hashed, constant-time, expiring)",
 	# sign-in: the code or link only goes to the phone or e-mail given (limits per phone, e-mail, IP)
 	"request_code": "none: sends a code only to the phone given",
 	"request_link": "none: sends a link only to the e-mail address given",
 	"verify_code": "the code sent by SMS (6 digits, keyed hash, 10 minutes, 5 tries, once)",
 	"consume_link": "the link's token (256-bit, keyed hash, 24 hours, once)",
-	# eligibility: public data (an address and its status, never its OLT or PON port), rate-limited
-	"search_addresses": "none: answers what the operator publishes",
-	"check_eligibility": "none: answers what the operator publishes",
-	"accept_contract": "the contract link's token (256-bit, hashed, constant-time, expiring)",
+	# the online order: the catalog is public; an order is started by a verified identity (the
+	# sign-in's sealed cookie) or a signed-in customer, then answers to its own secret token
+	"order_catalog": "none: the published plans and prices",
+	"start_order": "the verified identity (sealed sign-in cookie) or the signed-in customer",
+	"choose_plan": "the order's token (hashed, compared in constant time)",
+	"order_slots": "the order's token",
+	"hold_order_slot": "the order's token",
+	"order_contract": "the order's token",
+	"accept_order_contract": "the order's token",
+	"pay_order": "the order's token",
+	"order_status": "the order's token",
 }
 
 
