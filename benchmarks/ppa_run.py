@@ -17,7 +17,7 @@ timed.
 
 Run from the bench's sites folder, on a site made for it (it commits what it creates):
 
-    ../env/bin/python -m benchmarks.ppa_run --site ppa.localhost --invoices 10000 --naive 2000
+    ../env/bin/python -m benchmarks.ppa_run --site ppa.localhost --clone --invoices 10000 --naive 1000
 
 Goal (issue): ≥ 50 invoices/s and ≤ 15 queries per invoice, over 10,000 invoices.
 """
@@ -252,10 +252,11 @@ def main() -> int:
 					ppa.run_ppa_batch(names[i : i + args.batch])
 
 			def one_payment_entry_each(charges):  # the recording the run used before
-				return {
+				booked = {
 					pi: (payments.PAYMENT_ENTRY, payments.record_payment(invoice, pi, cents, cur))
 					for invoice, pi, cents, cur in charges
 				}
+				return booked, {}
 
 			results = {}
 
