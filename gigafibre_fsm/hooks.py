@@ -17,6 +17,8 @@ after_migrate = [
 	"gigafibre_fsm.setup.translations.compile_catalogues",
 	# Messaging: the default customer notification templates that are missing (never overwrites)
 	"gigafibre_fsm.messaging.services.notifications.install_default_templates",
+	# Billing: Payment Entries are found by Stripe's id with a locking read, on an index
+	"gigafibre_fsm.billing.services.payments.ensure_reference_index",
 ]
 
 # Fixtures: roles, and the custom fields this app adds to ERPNext doctypes

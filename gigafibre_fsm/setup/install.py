@@ -23,7 +23,15 @@ def after_install():
 	create_sales_tax_templates()
 	create_notification_templates()
 	create_order_catalog()
+	index_stripe_references()
 	compile_catalogues()
+
+
+def index_stripe_references():
+	"""Payment Entries found by Stripe's id under a lock (billing/services/payments.py)."""
+	from gigafibre_fsm.billing.services.payments import ensure_reference_index
+
+	ensure_reference_index()
 
 
 def create_order_catalog():

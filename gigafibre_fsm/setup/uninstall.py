@@ -26,4 +26,15 @@ def before_uninstall() -> None:
 	for role in roles:
 		if frappe.db.exists("Role", role):
 			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
+	drop_stripe_reference_index()
 	frappe.clear_cache()
+
+
+def drop_stripe_reference_index() -> None:
+	"""The index the app added to ERPNext's Payment Entry table (billing/services/payments.py)."""
+	from gigafibre_fsm.billing.services.payments import REFERENCE_INDEX
+
+	if frappe.db.db_type == "postgres":
+		frappe.db.sql_ddl(f'DROP INDEX IF EXISTS "{REFERENCE_INDEX}"')
+	else:
+		frappe.db.sql_ddl(f"ALTER TABLE `tabPayment Entry` DROP INDEX IF EXISTS `{REFERENCE_INDEX}`")

@@ -18,21 +18,36 @@ from gigafibre_fsm.services.core_errors import translated_errors
 PAYMENT_ENTRY = "Payment Entry"
 
 
-def payment_entry_for(payment_intent: str) -> str | None:
+# Payment Entries are looked up by Stripe's PaymentIntent id (their reference_no) with a locking
+# read; this index keeps that read (and its lock) on those rows instead of the whole table.
+REFERENCE_INDEX = "gigafibre_stripe_reference"
+
+
+def ensure_reference_index() -> None:
+	"""The index on Payment Entry.reference_no (install and every migrate; idempotent)."""
+	frappe.db.add_index(PAYMENT_ENTRY, ["reference_no"], index_name=REFERENCE_INDEX)
+
+
+def payment_entry_for(payment_intent: str, for_update: bool = False) -> str | None:
 	return frappe.db.get_value(
 		PAYMENT_ENTRY,
 		{"reference_no": payment_intent, "payment_type": "Receive", "docstatus": ["<", 2]},
 		"name",
+		for_update=for_update,
 	)
 
 
 def recorded_payment(payment_intent: str) -> str | None:
 	"""The document that recorded `payment_intent`: its Payment Entry, or the Journal Entry of
-	the pre-authorised batch that booked it (batch_posting.py; a locking read on an indexed
-	column, so a batch committed while this transaction waited for the invoice is seen)."""
+	the pre-authorised batch that booked it (batch_posting.py). Both are locking reads on indexed
+	columns, so a payment committed while this transaction waited for the invoice is seen."""
 	from gigafibre_fsm.billing.services.batch_posting import journal_entry_for
 
-	return payment_entry_for(payment_intent) or journal_entry_for(payment_intent, for_update=True)
+	# locking reads: they see what a concurrent webhook for the same charge committed while this
+	# transaction waited for the invoice (a plain read would see this transaction's older snapshot)
+	return payment_entry_for(payment_intent, for_update=True) or journal_entry_for(
+		payment_intent, for_update=True
+	)
 
 
 def record_payment(invoice: str, payment_intent: str, amount: int, currency: str) -> str:
