@@ -11,8 +11,9 @@ __all__ = ["IntegrationTestCase"]
 # would otherwise also create ERPNext's own test records for every linked doctype, which posts
 # stock and fails on PostgreSQL with ERPNext v15; each test module sets `test_ignore` to this.
 ERPNEXT_RECORDS = [
-	"Address", "Company", "Customer", "Employee", "Issue", "Item", "Sales Invoice", "Stock Entry",
-	"Subscription", "UOM", "User", "Warehouse",
+	"Address", "Company", "Contact", "Customer", "Employee", "File", "Issue", "Item", "Journal Entry",
+	"Payment Entry", "Sales Invoice", "Stock Entry", "Subscription", "Terms and Conditions", "UOM",
+	"User", "Warehouse",
 ]  # fmt: skip
 
 __all__ += ["ERPNEXT_RECORDS"]
