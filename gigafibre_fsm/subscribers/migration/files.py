@@ -69,6 +69,12 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def record_fields(kind: str) -> tuple[str, ...]:
+	"""Every column of a kind of row except its key (`name`): the fields it sets on its record."""
+	required, optional = COLUMNS[kind]
+	return tuple(c for c in (*required, *optional) if c != "name")
+
+
 def file_name(kind: str) -> str:
 	"""The file a kind of row is read from: customers → customers.csv."""
 	return f"{kind}.csv"

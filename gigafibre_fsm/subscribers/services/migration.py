@@ -17,51 +17,21 @@ from frappe.model.naming import NamingSeries
 from gigafibre_fsm.services.core_errors import translate, translated_errors
 from gigafibre_fsm.subscribers.migration import files as migration_files
 from gigafibre_fsm.subscribers.migration import plan as migration_plan
-from gigafibre_fsm.subscribers.migration.files import CUSTOMERS, EQUIPMENT, LOCATIONS, SUBSCRIPTIONS
+from gigafibre_fsm.subscribers.migration.files import (
+	CUSTOMERS,
+	EQUIPMENT,
+	LOCATIONS,
+	SUBSCRIPTIONS,
+	record_fields,
+)
 from gigafibre_fsm.subscribers.migration.plan import CREATE, REFUSE, UNCHANGED, UPDATE, RowOutcome, SiteState
 
 CHUNK = 500  # names per query when loading what the site holds
 ADDRESS_COLUMNS = ("address_line1", "address_line2", "city", "state", "pincode")
-LOCATION_FIELDS = (
-	"customer",
-	"location_name",
-	"status",
-	"latitude",
-	"longitude",
-	"olt",
-	"pon_port",
-	"onu_id",
-	"onu_serial",
-	"internet_vlan",
-	"iptv_vlan",
-	"voip_vlan",
-	"management_vlan",
-	"connection_type",
-	"pppoe_username",
-	"static_ip",
-)
-EQUIPMENT_FIELDS = (
-	"equipment_type",
-	"status",
-	"serial_number",
-	"mac_address",
-	"manufacturer",
-	"model",
-	"firmware_version",
-	"management_ip",
-	"service_location",
-	"customer",
-)
-SUBSCRIPTION_FIELDS = (
-	"customer",
-	"service_location",
-	"plan_type",
-	"plan",
-	"status",
-	"actual_price",
-	"start_date",
-	"end_date",
-)
+# the fields each file sets, from the core's columns (a location's address goes to its Address)
+LOCATION_FIELDS = tuple(c for c in record_fields(LOCATIONS) if c not in ADDRESS_COLUMNS)
+EQUIPMENT_FIELDS = record_fields(EQUIPMENT)
+SUBSCRIPTION_FIELDS = record_fields(SUBSCRIPTIONS)
 
 
 def _get_all(doctype: str, field: str, values, fields) -> list:

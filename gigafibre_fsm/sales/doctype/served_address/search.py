@@ -21,6 +21,22 @@ DOCTYPE = "Served Address"
 MAX_LIMIT = 20
 SCAN_LIMIT = 200  # rows read per scan at most (a name of two letters being typed finds many)
 MUNICIPALITIES_CACHE = "gigafibre:served-address-municipalities"
+# what an address is, as read back for a match or a check, and the keys the matching compares
+ADDRESS_FIELDS = (
+	"name",
+	"civic",
+	"civic_end",
+	"unit",
+	"street",
+	"municipality",
+	"province",
+	"postal_code",
+	"status",
+	"expected_date",
+	"olt",
+	"pon_port",
+)
+MATCH_FIELDS = ("search_key", "street_name", "street_type", "direction", "municipality_key", "unit_key")
 
 
 def municipalities() -> frozenset[str]:
@@ -48,26 +64,7 @@ def forget_municipalities(key: str | None = None) -> None:
 def candidates(scan: matching.Scan) -> list[dict]:
 	"""The rows `scan` reads (see matching.Scan), at most SCAN_LIMIT: index range scans only."""
 	table = frappe.qb.DocType(DOCTYPE)
-	fields = [
-		table.name,
-		table.civic,
-		table.civic_end,
-		table.unit,
-		table.street,
-		table.municipality,
-		table.province,
-		table.postal_code,
-		table.status,
-		table.expected_date,
-		table.search_key,
-		table.street_name,
-		table.street_type,
-		table.direction,
-		table.municipality_key,
-		table.unit_key,
-		table.olt,
-		table.pon_port,
-	]
+	fields = [getattr(table, f) for f in (*ADDRESS_FIELDS, *MATCH_FIELDS)]
 	select = frappe.qb.from_(table).select(*fields)
 	if scan.civic is None:  # a street being looked at, or a postal code: one scan, its first rows
 		by_name = [table.search_key.like(f"{prefix}%") for prefix in scan.prefixes]
@@ -186,20 +183,7 @@ def eligibility(name: str) -> dict:
 	table = frappe.qb.DocType(DOCTYPE)
 	rows = (
 		frappe.qb.from_(table)
-		.select(
-			table.name,
-			table.civic,
-			table.civic_end,
-			table.unit,
-			table.street,
-			table.municipality,
-			table.province,
-			table.postal_code,
-			table.status,
-			table.expected_date,
-			table.olt,
-			table.pon_port,
-		)
+		.select(*(getattr(table, f) for f in ADDRESS_FIELDS))
 		.where(table.name == name)
 		.run(as_dict=True)
 	)
