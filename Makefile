@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BENCH ?= $(or $(GIGAFIBRE_BENCH),/work/bench/frappe-bench)
 SITE ?= test.localhost
-# Debian packages the tier-1 peers need: Chromium for the modem bridge, net-snmp to compare walks
-SYSTEM_PACKAGES := chromium snmp
+# Debian packages the tests need: Chromium for the modem bridge and the browser tests, net-snmp to
+# compare walks, wkhtmltopdf for the PDFs Frappe renders (contracts) on a tier-2 site
+SYSTEM_PACKAGES := chromium snmp wkhtmltopdf
 
 .PHONY: test demo bench bench-quick lint format system-deps test-bench clean
 
@@ -19,6 +20,7 @@ $(VENV)/.installed: pyproject.toml
 system-deps:
 	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v snmpbulkwalk >/dev/null || missing="$$missing snmp"; \
+	command -v wkhtmltopdf >/dev/null || missing="$$missing wkhtmltopdf"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages:$$missing"; \
